@@ -1,0 +1,255 @@
+"""The `connreg` command line. Thin: parse flags, call the core, write, exit.
+
+Exit codes (connreg_gate/exit_codes.py): 0 ok, 1 gate failed, 2 bad input,
+3 internal error, 130 interrupted.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import click
+
+from connreg_gate import __version__, exit_codes
+from connreg_gate.errors import GateError
+
+
+class _Ctx:
+    debug = False
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"connreg: {message}", err=True)
+    raise SystemExit(code)
+
+
+def _root_for(path: Path) -> Path:
+    from connreg_gate.discover.files import git_toplevel
+
+    top = git_toplevel(path if path.is_dir() else path.parent)
+    return top if top is not None else path.resolve()
+
+
+def _load_rules(config: Any) -> Any:
+    from connreg_gate.rulepack import load_packs
+
+    return load_packs(config.rule_pack_paths(), config.disable_rules)
+
+
+def _scan_options(config: Any, max_file_bytes: int | None = None) -> Any:
+    from connreg_gate.discover.scanner import ScanOptions
+
+    return ScanOptions(max_file_bytes=max_file_bytes or config.max_file_bytes, exclude=config.exclude)
+
+
+def _open_out(output: str | None) -> Any:
+    return open(output, "w", encoding="utf-8") if output and output != "-" else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="connreg")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def cli(debug: bool) -> None:
+    """Discover, register and gate the connections and external APIs a repository uses."""
+    _Ctx.debug = debug
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
+@click.option("--max-file-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 1 MiB or config).")
+@click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, dir_okay=False), help="An extra YAML rule pack (repeatable).")
+def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_file_bytes: int | None, extra_rules: tuple[str, ...]) -> None:
+    """Find every backend connection and external API used under PATHS (default: the current repository)."""
+    from connreg_gate import config as config_mod
+    from connreg_gate.discover.files import list_paths
+    from connreg_gate.discover.scanner import scan as run_scan
+    from connreg_gate.report import scan_report
+    from connreg_gate.rulepack import load_packs
+
+    for p in paths:
+        if not os.path.lexists(p):
+            raise GateError(f"{p}: no such file or directory")
+    base = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else Path.cwd()
+    config = config_mod.load(base.resolve())
+    rules = load_packs([*config.rule_pack_paths(), *map(Path, extra_rules)], config.disable_rules)
+    listing = list_paths(paths or (".",))
+    result = run_scan(listing, rules, _scan_options(config, max_file_bytes))
+    fh = _open_out(output)
+    out = fh or sys.stdout
+    try:
+        if fmt == "json":
+            scan_report.write_json(result, out)
+        elif fmt == "yaml":
+            scan_report.write_yaml(result, out)
+        else:
+            scan_report.write_table(result, out, color=out.isatty() and not os.environ.get("NO_COLOR"))
+    finally:
+        if fh:
+            fh.close()
+
+
+def _project_name(root: Path) -> str:
+    return root.name
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Replace an existing registry.")
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False), help="Registry path (default from config).")
+@click.option("--include-test-only", is_flag=True, help="Also register connections found only in tests or dev dependencies.")
+def init(force: bool, registry_path: str | None, include_test_only: bool) -> None:
+    """Write connections_registry.yaml from what the code uses, with curated fields ready to fill."""
+    from connreg_gate import config as config_mod
+    from connreg_gate.discover.files import list_directory
+    from connreg_gate.discover.scanner import scan as run_scan
+    from connreg_gate.registry import sync as sync_mod
+
+    root = _root_for(Path.cwd())
+    config = config_mod.load(root)
+    path = Path(registry_path) if registry_path else config.registry_path
+    result = run_scan(list_directory(root), _load_rules(config), _scan_options(config))
+    n = sync_mod.init(path, _project_name(root), result.connections, force, include_test_only or config.include_test_only)
+    click.echo(f"Wrote {path} with {n} connections. Review owner, secrets_ref, health and cost, then commit it.")
+
+
+@cli.command()
+@click.option("--prune", is_flag=True, help="Remove entries no longer found instead of marking them stale.")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False), help="Registry path (default from config).")
+@click.option("--include-test-only", is_flag=True, help="Also register connections found only in tests or dev dependencies.")
+def sync(prune: bool, dry_run: bool, registry_path: str | None, include_test_only: bool) -> None:
+    """Add new connections, refresh discovered_in, mark missing ones stale. Keeps every human edit."""
+    from connreg_gate import config as config_mod
+    from connreg_gate.discover.files import list_directory
+    from connreg_gate.discover.scanner import scan as run_scan
+    from connreg_gate.registry import sync as sync_mod
+
+    root = _root_for(Path.cwd())
+    config = config_mod.load(root)
+    path = Path(registry_path) if registry_path else config.registry_path
+    result = run_scan(list_directory(root), _load_rules(config), _scan_options(config))
+    report, _ = sync_mod.sync(path, result.connections, prune, include_test_only or config.include_test_only, dry_run)
+    for label, items in (("added", report.added), ("updated", report.updated), ("marked stale", report.stale),
+                         ("no longer stale", report.revived), ("pruned", report.pruned)):
+        if items:
+            click.echo(f"{label}: {', '.join(items)}")
+    verb = "would change" if dry_run else "updated"
+    click.echo(f"{path}: {verb}" if report.changed else f"{path}: already up to date")
+
+
+@cli.command()
+@click.argument("registry_file", required=False, type=click.Path(dir_okay=False))
+def validate(registry_file: str | None) -> None:
+    """Check the registry against its schema and for semantic errors (duplicate ids, passwords in endpoints, ...)."""
+    from connreg_gate import config as config_mod
+    from connreg_gate.errors import RegistryError
+    from connreg_gate.registry import load as registry_load
+
+    if registry_file:
+        path = Path(registry_file)
+    else:
+        root = _root_for(Path.cwd())
+        path = config_mod.load(root).registry_path
+    try:
+        registry = registry_load.load(path)
+    except RegistryError as exc:
+        for line in str(exc).splitlines():
+            click.echo(line, err=True)
+        raise SystemExit(exit_codes.USAGE_ERROR) from None
+    click.echo(f"{path}: valid ({len(registry.entries)} entries)")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.option("--diff-base", metavar="REF", help="Only files changed since the merge-base with REF (pull-request mode).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write a JUnit XML report here.")
+@click.option("--github/--no-github", "github", default=None, help="GitHub annotations (default: on when GITHUB_ACTIONS=true).")
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False), help="Registry path (default from config).")
+def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: str | None, github: bool | None, registry_path: str | None) -> None:
+    """Fail when the code uses a connection the registry lacks (FILES: only those files, as pre-commit passes)."""
+    from connreg_gate import config as config_mod
+    from connreg_gate import gate
+    from connreg_gate.discover.files import Listing, changed_since, list_directory
+    from connreg_gate.discover.scanner import scan as run_scan
+    from connreg_gate.report import check_report
+
+    root = _root_for(Path.cwd())
+    config = config_mod.load(root)
+    if registry_path:
+        config = config._replace(registry=os.path.relpath(Path(registry_path).resolve(), root))
+    full = not files and not diff_base
+    if diff_base:
+        names = changed_since(diff_base, root)
+        listing = Listing(root, tuple(n for n in names if (root / n).exists()))
+    elif files:
+        cwd = Path.cwd().resolve()
+        rels = []
+        for f in files:
+            p = (cwd / f).resolve()
+            if p.exists():
+                try:
+                    rels.append(p.relative_to(root).as_posix())
+                except ValueError:
+                    raise GateError(f"{f}: outside the repository at {root}") from None
+        listing = Listing(root, tuple(sorted(set(rels))))
+    else:
+        listing = list_directory(root)
+    result = gate.evaluate(config, run_scan(listing, _load_rules(config), _scan_options(config)), full)
+    if fmt == "json":
+        check_report.write_json(result, sys.stdout)
+    else:
+        check_report.write_text(result, sys.stdout)
+    if junit_path:
+        from connreg_gate import yamlio
+
+        import io
+        buf = io.StringIO()
+        check_report.write_junit(result, buf)
+        yamlio.atomic_write(junit_path, buf.getvalue())
+    on_github = github if github is not None else os.environ.get("GITHUB_ACTIONS") == "true"
+    if on_github:
+        check_report.write_annotations(result, sys.stdout if fmt == "text" else sys.stderr)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(check_report.step_summary(result))
+    raise SystemExit(result.exit_code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return the exit code (never raises SystemExit to the caller)."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="connreg", standalone_mode=False)
+    except GateError as exc:
+        click.echo(f"connreg: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("connreg: interrupted", err=True)
+        return exit_codes.INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return exit_codes.USAGE_ERROR if exc.exit_code == 2 else exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else exit_codes.USAGE_ERROR
+    except KeyboardInterrupt:
+        click.echo("connreg: interrupted", err=True)
+        return exit_codes.INTERRUPTED
+    except BrokenPipeError:
+        return exit_codes.OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if _Ctx.debug or os.environ.get("CONNREG_DEBUG"):
+            traceback.print_exc()
+        else:
+            click.echo(f"connreg: internal error: {type(exc).__name__}: {exc}\n"
+                       "Re-run with --debug for the traceback, and please report it.", err=True)
+        return exit_codes.INTERNAL_ERROR
+    return exit_codes.OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Decide, from a path alone, what a file is: which rules apply, or why it is skipped."""
+from __future__ import annotations
+
+import posixpath
+
+# Directories whose contents are someone else's code or build output.
+VENDOR_DIRS = frozenset({
+    "node_modules", "vendor", "third_party", "third-party", "bower_components", "jspm_packages",
+    ".venv", "venv", "site-packages", "Pods", "Carthage", ".bundle",
+})
+GENERATED_DIRS = frozenset({
+    "dist", "build", "out", ".next", ".nuxt", ".svelte-kit", ".output", "coverage", "target", "bin", "obj",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".gradle", ".terraform", ".cache",
+    ".git", ".hg", ".svn", ".idea", ".vscode", ".turbo", ".parcel-cache", "storybook-static",
+})
+LOCK_FILES = frozenset({
+    "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "npm-shrinkwrap.json",
+    "poetry.lock", "Pipfile.lock", "pdm.lock", "uv.lock", "Gemfile.lock", "composer.lock", "go.sum",
+    "Cargo.lock", "packages.lock.json", "gradle.lockfile", "mix.lock", "flake.lock",
+})
+LANGUAGE_BY_EXT = {
+    ".py": "python", ".pyw": "python",
+    ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".ts": "javascript", ".tsx": "javascript", ".mts": "javascript", ".cts": "javascript",
+    ".vue": "javascript", ".svelte": "javascript", ".astro": "javascript",
+    ".go": "go",
+    ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java", ".groovy": "java",
+    ".rb": "ruby", ".rake": "ruby",
+    ".php": "php",
+    ".cs": "csharp",
+}
+MANIFESTS = {
+    "requirements.txt": "requirements", "pyproject.toml": "pyproject", "Pipfile": "pipfile",
+    "setup.cfg": "setupcfg", "package.json": "package.json", "go.mod": "go.mod", "Gemfile": "gemfile",
+    "composer.json": "composer.json", "pom.xml": "pom.xml", "build.gradle": "gradle",
+    "build.gradle.kts": "gradle",
+}
+CONFIG_EXTS = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".hcl"})
+HTML_EXTS = frozenset({".html", ".htm", ".erb", ".haml", ".slim", ".twig", ".hbs", ".ejs", ".njk", ".jinja", ".jinja2", ".cshtml", ".razor", ".liquid"})
+MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js", ".chunk.js")
+# Test, example and docs code: evidence found there is reported but does not count as app usage.
+TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e", "cypress", "playwright",
+                       "fixtures", "__mocks__", "mocks", "testdata", "test-data", "integration_tests"})
+# CI service containers exist for the test suite.
+CI_DIRS = frozenset({".github", ".circleci", ".buildkite"})
+EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation", "stories"})
+
+
+def skip_reason(path: str) -> tuple[str, str] | None:
+    """``(reason, directory-or-path)`` when the file is skipped by default, else None."""
+    parts = path.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part in VENDOR_DIRS:
+            return "vendored", "/".join(parts[: i + 1]) + "/"
+        if part in GENERATED_DIRS:
+            return "generated", "/".join(parts[: i + 1]) + "/"
+    name = parts[-1]
+    if name in LOCK_FILES:
+        return "lockfile", path
+    lower = name.lower()
+    if lower.endswith(MINIFIED_SUFFIXES):
+        return "minified", path
+    return None
+
+
+def file_class(path: str) -> str | None:
+    """The class of file rules are written for, or None when no rule reads it."""
+    name = posixpath.basename(path)
+    if name in MANIFESTS or (name.startswith("requirements") and name.endswith((".txt", ".in"))) \
+            or name.endswith(".csproj") or name.endswith(".gemspec") or name == "Directory.Packages.props":
+        return "manifest"
+    lower = name.lower()
+    if lower.startswith(".env") or lower.endswith(".env"):
+        return "env"
+    _, ext = posixpath.splitext(lower)
+    lang = LANGUAGE_BY_EXT.get(ext)
+    if lang:
+        return lang
+    if ext == ".tf" or ext == ".tfvars":
+        return "terraform"
+    if ext in (".yaml", ".yml"):
+        if "compose" in lower or _is_deploy_path(path):
+            return "deploy"
+        return "config"
+    if ext in HTML_EXTS:
+        return "html"
+    if ext in CONFIG_EXTS or lower in ("dockerfile", "procfile"):
+        return "config"
+    return None
+
+
+def _is_deploy_path(path: str) -> bool:
+    parts = set(path.lower().split("/")[:-1])
+    return bool(parts & {"k8s", "kubernetes", "helm", "charts", "deploy", "deployment", "deployments",
+                         "manifests", "kustomize", "overlays", "infra", "ops"}) \
+        or posixpath.basename(path).lower().startswith(("values", "chart", "deployment", "statefulset", "service"))
+
+
+def is_test_path(path: str) -> bool:
+    """True for tests, examples and docs code (relative to the scan root)."""
+    parts = path.split("/")
+    if any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS for p in parts[:-1]):
+        return True
+    name = parts[-1]
+    lower = name.lower()
+    return (
+        lower.startswith("test_") or lower == "conftest.py" or lower.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb"))
+        or ".test." in lower or ".spec." in lower or lower.endswith(("test.java", "tests.java", "test.kt", "tests.cs", "test.cs", "test.php"))
+        or lower.startswith(".env.test") or lower in (".gitlab-ci.yml", ".travis.yml", "bitbucket-pipelines.yml")
+    )

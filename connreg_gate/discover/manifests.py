@@ -1,0 +1,251 @@
+"""Direct dependencies declared in manifests: (ecosystem, name, line, dev_only).
+
+Lock files are never read (they list transitive packages). Parsers are forgiving:
+a manifest we cannot parse yields what the line-based fallback finds, never a crash.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from typing import Iterator, NamedTuple
+
+
+class Dependency(NamedTuple):
+    ecosystem: str
+    name: str
+    line: int
+    dev: bool
+
+
+def _line_of(text: str, needle: str, start: int = 0) -> int:
+    idx = text.find(needle, start)
+    if idx < 0:
+        idx = text.lower().find(needle.lower(), start)
+    return text.count("\n", 0, idx) + 1 if idx >= 0 else 1
+
+
+_REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
+_DEV_WORDS = ("dev", "test", "lint", "doc", "ci", "typing", "mypy", "format", "bench")
+
+
+def _dev_name(name: str) -> bool:
+    lower = name.lower()
+    return any(w in lower for w in _DEV_WORDS)
+
+
+def requirements(path: str, text: str) -> Iterator[Dependency]:
+    dev = _dev_name(posixpath.basename(path).replace("requirements", ""))
+    for i, line in enumerate(text.splitlines(), 1):
+        stripped = line.split("#", 1)[0].strip()
+        if not stripped or stripped.startswith("-"):
+            continue
+        m = _REQ_LINE.match(stripped)
+        if m:
+            yield Dependency("pypi", m.group(1), i, dev)
+
+
+def _pep508_name(spec: str) -> str | None:
+    m = _REQ_LINE.match(spec.strip())
+    return m.group(1) if m else None
+
+
+def _toml(text: str) -> dict:  # type: ignore[type-arg]
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        return tomllib.loads(text)
+    except Exception:
+        return {}
+
+
+def pyproject(path: str, text: str) -> Iterator[Dependency]:
+    doc = _toml(text)
+    project = doc.get("project", {}) if isinstance(doc.get("project"), dict) else {}
+    found: list[tuple[str, bool]] = []
+    for spec in project.get("dependencies", []) or []:
+        if isinstance(spec, str) and (n := _pep508_name(spec)):
+            found.append((n, False))
+    for group, specs in (project.get("optional-dependencies") or {}).items():
+        for spec in specs or []:
+            if isinstance(spec, str) and (n := _pep508_name(spec)):
+                found.append((n, _dev_name(group)))
+    for group, specs in (doc.get("dependency-groups") or {}).items():
+        for spec in specs or []:
+            if isinstance(spec, str) and (n := _pep508_name(spec)):
+                found.append((n, True))
+    poetry = doc.get("tool", {}).get("poetry", {}) if isinstance(doc.get("tool"), dict) else {}
+    for name in poetry.get("dependencies", {}) or {}:
+        if name.lower() != "python":
+            found.append((name, False))
+    for name in poetry.get("dev-dependencies", {}) or {}:
+        found.append((name, True))
+    for group, body in (poetry.get("group") or {}).items():
+        for name in (body or {}).get("dependencies", {}) or {}:
+            found.append((name, _dev_name(group) or group != "main"))
+    for name, dev in found:
+        yield Dependency("pypi", name, _line_of(text, name), dev)
+
+
+def pipfile(path: str, text: str) -> Iterator[Dependency]:
+    doc = _toml(text)
+    for section, dev in (("packages", False), ("dev-packages", True)):
+        for name in doc.get(section, {}) or {}:
+            yield Dependency("pypi", name, _line_of(text, name, text.find(f"[{section}]")), dev)
+
+
+def setupcfg(path: str, text: str) -> Iterator[Dependency]:
+    in_block = False
+    for i, line in enumerate(text.splitlines(), 1):
+        if re.match(r"^\s*install_requires\s*=", line):
+            in_block = True
+            rest = line.split("=", 1)[1].strip()
+            if rest and (n := _pep508_name(rest)):
+                yield Dependency("pypi", n, i, False)
+            continue
+        if in_block:
+            if line and not line[0].isspace():
+                in_block = False
+                continue
+            if line.strip() and (n := _pep508_name(line)):
+                yield Dependency("pypi", n, i, False)
+
+
+def _json_deps(text: str, ecosystem: str, sections: dict[str, bool]) -> Iterator[Dependency]:
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return
+    if not isinstance(doc, dict):
+        return
+    for section, dev in sections.items():
+        deps = doc.get(section)
+        if not isinstance(deps, dict):
+            continue
+        start = text.find(f'"{section}"')
+        for name in deps:
+            yield Dependency(ecosystem, name, _line_of(text, f'"{name}"', max(start, 0)), dev)
+
+
+def package_json(path: str, text: str) -> Iterator[Dependency]:
+    yield from _json_deps(text, "npm", {
+        "dependencies": False, "peerDependencies": False, "optionalDependencies": False, "devDependencies": True,
+    })
+
+
+def composer_json(path: str, text: str) -> Iterator[Dependency]:
+    yield from _json_deps(text, "composer", {"require": False, "require-dev": True})
+
+
+_GO_REQ = re.compile(r"^\s*(?:require\s+)?([A-Za-z0-9][\w.\-/~]*\.[\w.\-/~]+)\s+v[\w.\-+]+(\s*//\s*indirect)?")
+
+
+def go_mod(path: str, text: str) -> Iterator[Dependency]:
+    in_req = False
+    for i, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if s.startswith("require ("):
+            in_req = True
+            continue
+        if in_req and s == ")":
+            in_req = False
+            continue
+        if in_req or s.startswith("require "):
+            m = _GO_REQ.match(s)
+            if m and not m.group(2):
+                yield Dependency("go", m.group(1), i, False)
+
+
+_GEM = re.compile(r"""^\s*gem\s*\(?\s*['"]([\w.\-]+)['"](.*)$""")
+_GROUP = re.compile(r"^\s*group\s+(.*?)\s+do\b")
+
+
+def gemfile(path: str, text: str) -> Iterator[Dependency]:
+    stack: list[bool] = []
+    for i, line in enumerate(text.splitlines(), 1):
+        code = line.split("#", 1)[0]
+        if g := _GROUP.match(code):
+            stack.append(not re.search(r":(?:production|default)\b", g.group(1)) and bool(re.search(r":(?:development|test)\b", g.group(1))))
+            continue
+        if re.match(r"^\s*end\b", code) and stack:
+            stack.pop()
+            continue
+        if re.search(r"\bdo\s*(\|.*\|)?\s*$", code):
+            stack.append(any(stack))
+        if m := _GEM.match(code):
+            dev = any(stack) or bool(re.search(r"group:\s*\[?\s*:(?:development|test)", m.group(2)))
+            yield Dependency("gem", m.group(1), i, dev)
+
+
+def gemspec(path: str, text: str) -> Iterator[Dependency]:
+    for i, line in enumerate(text.splitlines(), 1):
+        m = re.match(r"""^\s*\w+\.add_(runtime_|development_)?dependency\s*\(?\s*['"]([\w.\-]+)['"]""", line)
+        if m:
+            yield Dependency("gem", m.group(2), i, m.group(1) == "development_")
+
+
+_POM_DEP = re.compile(r"<dependency>(.*?)</dependency>", re.DOTALL)
+
+
+def pom_xml(path: str, text: str) -> Iterator[Dependency]:
+    for m in _POM_DEP.finditer(text):
+        body = m.group(1)
+        g = re.search(r"<groupId>\s*([^<\s]+)\s*</groupId>", body)
+        a = re.search(r"<artifactId>\s*([^<\s]+)\s*</artifactId>", body)
+        if not (g and a):
+            continue
+        scope = re.search(r"<scope>\s*(\w+)\s*</scope>", body)
+        line = text.count("\n", 0, m.start() + body.find("<artifactId>")) + 1
+        yield Dependency("maven", f"{g.group(1)}:{a.group(1)}", line, bool(scope and scope.group(1) == "test"))
+
+
+_GRADLE = re.compile(
+    r"""^\s*(\w+)\s*\(?\s*(?:platform\s*\(\s*)?['"]([\w.\-]+):([\w.\-]+)(?::[^'"]*)?['"]""")
+_GRADLE_MAP = re.compile(r"""^\s*(\w+)\s*\(?\s*group\s*[:=]\s*['"]([\w.\-]+)['"]\s*,\s*name\s*[:=]\s*['"]([\w.\-]+)['"]""")
+
+
+def gradle(path: str, text: str) -> Iterator[Dependency]:
+    for i, line in enumerate(text.splitlines(), 1):
+        m = _GRADLE.match(line) or _GRADLE_MAP.match(line)
+        if m and m.group(1) not in ("id", "classpath", "plugin"):
+            conf = m.group(1).lower()
+            yield Dependency("maven", f"{m.group(2)}:{m.group(3)}", i, conf.startswith("test") or "test" in conf)
+
+
+_CSPROJ = re.compile(r"""<Package(?:Reference|Version)\s+(?:[^>]*?\s)?Include\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def csproj(path: str, text: str) -> Iterator[Dependency]:
+    is_test = bool(re.search(r"<IsTestProject>\s*true", text, re.IGNORECASE)) or "test" in posixpath.basename(path).lower()
+    for m in _CSPROJ.finditer(text):
+        yield Dependency("nuget", m.group(1), text.count("\n", 0, m.start()) + 1, is_test)
+
+
+def parse(path: str, text: str) -> Iterator[Dependency]:
+    name = posixpath.basename(path)
+    if name.startswith("requirements"):
+        yield from requirements(path, text)
+    elif name == "pyproject.toml":
+        yield from pyproject(path, text)
+    elif name == "Pipfile":
+        yield from pipfile(path, text)
+    elif name == "setup.cfg":
+        yield from setupcfg(path, text)
+    elif name == "package.json":
+        yield from package_json(path, text)
+    elif name == "composer.json":
+        yield from composer_json(path, text)
+    elif name == "go.mod":
+        yield from go_mod(path, text)
+    elif name == "Gemfile":
+        yield from gemfile(path, text)
+    elif name.endswith(".gemspec"):
+        yield from gemspec(path, text)
+    elif name == "pom.xml":
+        yield from pom_xml(path, text)
+    elif name.startswith("build.gradle"):
+        yield from gradle(path, text)
+    elif name.endswith(".csproj") or name == "Directory.Packages.props":
+        yield from csproj(path, text)

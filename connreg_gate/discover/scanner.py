@@ -1,0 +1,273 @@
+"""The scan: keyword prefilter (one Aho-Corasick pass per file), then rule regexes on
+candidate lines only, then comment and suppression checks, then aggregation."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+import ahocorasick
+
+from connreg_gate import redact
+from connreg_gate.discover import classify, manifests
+from connreg_gate.discover.comments import CommentMap
+from connreg_gate.discover.files import Listing
+from connreg_gate.discover.suppress import suppression
+from connreg_gate.models import Connection, Evidence, Rule, ScanResult, Skipped, Suppressed
+from connreg_gate.rulepack import CompiledRules, _norm_pkg
+
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+_BINARY_SNIFF = 8192
+
+
+class ScanOptions(NamedTuple):
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    exclude: tuple[str, ...] = ()  # gitignore-style globs, relative to the root
+    include_vendored: bool = False
+
+
+class _Matchers:
+    """Per-file-class automata, built lazily: a 20-file run only builds what it needs."""
+
+    def __init__(self, compiled: CompiledRules) -> None:
+        self._rules = compiled.rules
+        self._automata: dict[str, ahocorasick.Automaton | None] = {}
+        self._deps: dict[str, tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]] = {}
+
+    def automaton(self, cls: str) -> ahocorasick.Automaton | None:
+        if cls in self._automata:
+            return self._automata[cls]
+        table: dict[str, list[Rule]] = defaultdict(list)
+        for rule in self._rules:
+            if cls in rule.file_classes and rule.pattern is not None:
+                for kw in rule.keywords:
+                    table[kw].append(rule)
+        auto = None
+        if table:
+            auto = ahocorasick.Automaton()
+            for kw, rules in table.items():
+                auto.add_word(kw, tuple(rules))
+            auto.make_automaton()
+        self._automata[cls] = auto
+        return auto
+
+    def dependency_rules(self, ecosystem: str) -> tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]:
+        if ecosystem not in self._deps:
+            exact: dict[str, list[Rule]] = defaultdict(list)
+            globs: list[tuple[str, Rule]] = []
+            for rule in self._rules:
+                if rule.evidence == "dependency" and rule.ecosystem == ecosystem:
+                    for pkg in rule.packages:
+                        if any(c in pkg for c in "*?["):
+                            globs.append((pkg, rule))
+                        else:
+                            exact[pkg].append(rule)
+            self._deps[ecosystem] = (exact, globs)
+        return self._deps[ecosystem]
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # Legacy encodings: latin-1 never fails and keeps ASCII identifiers intact.
+        return raw.decode("latin-1")
+
+
+class _FileScan:
+    """Evidence and suppressions from one file."""
+
+    __slots__ = ("evidence", "suppressed")
+
+    def __init__(self) -> None:
+        self.evidence: list[Evidence] = []
+        self.suppressed: list[Suppressed] = []
+
+
+def _scan_text(path: str, cls: str, text: str, matchers: _Matchers, out: _FileScan) -> None:
+    auto = matchers.automaton(cls)
+    if auto is None:
+        return
+    low = text.lower()
+    if len(low) != len(text):  # a few Unicode characters change length when lowered
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    candidates: dict[tuple[int, str], tuple[int, Rule]] = {}
+    last_ls = last_le = -1
+    for end, rules in auto.iter(low):
+        if last_ls <= end < last_le:
+            ls, le = last_ls, last_le
+        else:
+            ls = low.rfind("\n", 0, end) + 1
+            le = low.find("\n", end)
+            if le < 0:
+                le = len(low)
+            last_ls, last_le = ls, le
+        for rule in rules:
+            candidates.setdefault((ls, rule.id + "\0" + rule.pattern.regex), (le, rule))  # type: ignore[union-attr]
+    if not candidates:
+        return
+    comments: CommentMap | None = None
+    test = classify.is_test_path(path)
+    line_cache: dict[int, int] = {}
+    for (ls, _), (le, rule) in sorted(candidates.items(), key=lambda kv: kv[0][0]):
+        line = text[ls:le]
+        m = rule.pattern.search(line)  # type: ignore[union-attr]
+        if m is None:
+            continue
+        if comments is None:
+            comments = CommentMap(text, cls)
+        if comments.contains(ls + m.start()):
+            continue
+        lineno = line_cache.get(ls)
+        if lineno is None:
+            lineno = line_cache[ls] = text.count("\n", 0, ls) + 1
+        reason = suppression(line, rule.provider)
+        if reason is not None:
+            out.suppressed.append(Suppressed(path, lineno, rule.id, rule.provider, reason))
+            continue
+        endpoint = env_var = ""
+        if rule.evidence == "url":
+            endpoint = redact.mask(m.group(0))
+        elif rule.evidence == "env_var":
+            env_var = m.group(0)
+        out.evidence.append(Evidence(path, lineno, rule.id, rule.confidence, rule.provider, rule.evidence,
+                                     test, endpoint, env_var))
+
+
+def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) -> None:
+    lines = text.splitlines()
+    test_path = classify.is_test_path(path)
+    for dep in manifests.parse(path, text):
+        exact, globs = matchers.dependency_rules(dep.ecosystem)
+        name = _norm_pkg(dep.ecosystem, dep.name)
+        hits = list(exact.get(name, ()))
+        hits += [rule for pattern, rule in globs if fnmatch.fnmatchcase(name, pattern)]
+        seen: set[str] = set()
+        for rule in hits:
+            if rule.provider in seen:
+                continue
+            seen.add(rule.provider)
+            line = lines[dep.line - 1] if 0 < dep.line <= len(lines) else ""
+            reason = suppression(line, rule.provider)
+            if reason is not None:
+                out.suppressed.append(Suppressed(path, dep.line, rule.id, rule.provider, reason))
+                continue
+            out.evidence.append(Evidence(path, dep.line, rule.id, "strong", rule.provider, "dependency",
+                                         dep.dev or test_path))
+
+
+def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    import pathspec
+
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns).match_file(path)
+
+
+def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanOptions()) -> ScanResult:
+    started = time.perf_counter()
+    matchers = _Matchers(compiled)
+    out = _FileScan()
+    skipped: dict[tuple[str, str], int] = defaultdict(int)
+    files = bytes_read = 0
+    excluder = None
+    if options.exclude:
+        import pathspec
+
+        excluder = pathspec.PathSpec.from_lines("gitwildmatch", options.exclude)
+    texts: dict[str, tuple[str, str]] = {}  # path -> (class, text), for usage patterns
+    root = listing.root
+    for rel in listing.paths:
+        if excluder is not None and excluder.match_file(rel):
+            skipped[("excluded", rel)] += 1
+            continue
+        if not options.include_vendored:
+            why = classify.skip_reason(rel)
+            if why is not None:
+                skipped[(why[0], why[1])] += 1
+                continue
+        cls = classify.file_class(rel)
+        if cls is None:
+            continue
+        full = root / rel
+        try:
+            if full.is_symlink():
+                skipped[("symlink", rel)] += 1
+                continue
+            st = full.stat()
+            if st.st_size > options.max_file_bytes:
+                skipped[("too_large", rel)] += 1
+                continue
+            with open(full, "rb") as fh:
+                raw = fh.read()
+        except FileNotFoundError:
+            continue  # listed by git but deleted in the work tree
+        except (PermissionError, IsADirectoryError, OSError):
+            skipped[("unreadable", rel)] += 1
+            continue
+        if b"\0" in raw[:_BINARY_SNIFF]:
+            skipped[("binary", rel)] += 1
+            continue
+        files += 1
+        bytes_read += len(raw)
+        text = _decode(raw)
+        n_before = len(out.evidence)
+        if cls == "manifest":
+            _scan_manifest(rel, text, matchers, out)
+        else:
+            _scan_text(rel, cls, text, matchers, out)
+        if len(out.evidence) > n_before and cls in classify.LANGUAGE_BY_EXT.values():
+            texts[rel] = (cls, text)
+    connections = _aggregate(out.evidence, compiled, texts)
+    skipped_list = tuple(Skipped(p, r, n) for (r, p), n in sorted(skipped.items(), key=lambda kv: (kv[0][1], kv[0][0])))
+    return ScanResult(
+        connections=connections,
+        suppressed=tuple(sorted(set(out.suppressed))),
+        skipped=skipped_list,
+        files_scanned=files,
+        bytes_scanned=bytes_read,
+        files_listed=len(listing.paths),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _aggregate(evidence: list[Evidence], compiled: CompiledRules, texts: dict[str, tuple[str, str]]) -> tuple[Connection, ...]:
+    by_provider: dict[str, set[Evidence]] = defaultdict(set)
+    for ev in evidence:
+        by_provider[ev.provider].add(ev)
+    connections = []
+    for pid, evs in sorted(by_provider.items()):
+        provider = compiled.providers[pid]
+        ordered = tuple(sorted(evs, key=lambda e: (e.path, e.line, e.rule)))
+        usage: set[str] = set()
+        if provider.usage:
+            strong_files = {e.path for e in ordered if e.evidence in ("import", "call") and e.path in texts}
+            for path in sorted(strong_files):
+                text = texts[path][1]
+                for name, pattern in provider.usage:
+                    if name not in usage and pattern.search(text):
+                        usage.add(name)
+        connections.append(Connection(
+            id=pid,
+            provider=pid,
+            name=provider.name,
+            kind=provider.kind,
+            category=provider.category,
+            test_only=all(e.test for e in ordered),
+            files=tuple(sorted({e.path for e in ordered})),
+            evidence=ordered,
+            env_vars=tuple(sorted({e.env_var for e in ordered if e.env_var})),
+            endpoints=tuple(sorted({e.endpoint for e in ordered if e.endpoint})),
+            usage_patterns=tuple(sorted(usage)),
+        ))
+    return tuple(connections)
+
+
+def scan_paths(paths: Iterable[str], compiled: CompiledRules, options: ScanOptions = ScanOptions(), cwd: Path | None = None) -> ScanResult:
+    from connreg_gate.discover.files import list_paths
+
+    return scan(list_paths(paths, cwd), compiled, options)

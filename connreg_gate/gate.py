@@ -1,0 +1,108 @@
+"""The only place that decides pass or fail, and with which exit code."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from connreg_gate import exit_codes
+from connreg_gate.config import Config
+from connreg_gate.errors import GateError, MissingRegistryError
+from connreg_gate.models import Connection, ScanResult
+from connreg_gate.registry import diff as registry_diff
+from connreg_gate.registry import load as registry_load
+
+
+class Finding(NamedTuple):
+    check: str  # unregistered | invalid_registry | missing_registry | stale | suppressed | test_only
+    severity: str  # error | warning | note
+    title: str
+    message: str
+    path: str = ""
+    line: int = 0
+    provider: str = ""
+    fix: str = ""
+
+
+class GateResult(NamedTuple):
+    findings: tuple[Finding, ...]
+    scan: ScanResult | None
+    registered: tuple[tuple[Connection, str], ...]  # (connection, registry entry id)
+    full_scan: bool
+    registry_path: str
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        return exit_codes.GATE_FAILED if self.failed else exit_codes.OK
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {"errors": 0, "warnings": 0, "registered": len(self.registered)}
+        for f in self.findings:
+            if f.severity == "error":
+                out["errors"] += 1
+            elif f.severity == "warning":
+                out["warnings"] += 1
+            out[f.check] = out.get(f.check, 0) + 1
+        return out
+
+
+def _severity(config: Config, check: str, default: str) -> str:
+    return "error" if check in config.fail_on else default
+
+
+def evaluate(config: Config, scan: ScanResult, full_scan: bool) -> GateResult:
+    registry_path = config.registry_path
+    rel_registry = config.registry
+    findings: list[Finding] = []
+    try:
+        registry = registry_load.load(registry_path)
+    except MissingRegistryError as exc:
+        findings.append(Finding("missing_registry", "error", "No connections registry", str(exc), rel_registry,
+                                fix="connreg init"))
+        return GateResult(tuple(findings), scan, (), full_scan, rel_registry)
+    except GateError as exc:
+        if "invalid_registry" not in config.fail_on:
+            raise
+        for line in str(exc).splitlines():
+            path, lineno = rel_registry, 1
+            parts = line.split(":", 3)
+            if len(parts) >= 3 and parts[1].isdigit():
+                lineno = int(parts[1])
+            findings.append(Finding("invalid_registry", "error", "Invalid registry",
+                                    line.replace(str(registry_path), rel_registry), path, lineno,
+                                    fix="connreg validate"))
+        return GateResult(tuple(findings), scan, (), full_scan, rel_registry)
+
+    d = registry_diff.diff(scan.connections, registry, full_scan, config.include_test_only)
+    for conn in d.unregistered:
+        first = next((e for e in conn.evidence if not e.test), conn.evidence[0])
+        where = ", ".join(f"{e.path}:{e.line}" for e in conn.evidence[:5]) + (
+            f" (+{len(conn.evidence) - 5} more)" if len(conn.evidence) > 5 else "")
+        findings.append(Finding(
+            "unregistered", _severity(config, "unregistered", "warning"),
+            f"Unregistered {conn.kind.replace('_', ' ')}: {conn.provider}",
+            f"{conn.name} ({conn.category}) is used at {where} but is not in {rel_registry}.",
+            first.path, first.line, conn.provider,
+            fix=f"run `connreg sync` and fill in the new `{conn.id}` entry, or suppress with "
+                f"`connreg: ignore[{conn.provider}] -- <reason>` on the line",
+        ))
+    for entry in d.stale:
+        line = 1
+        findings.append(Finding(
+            "stale", _severity(config, "stale", "warning"), f"Stale registry entry: {entry.id}",
+            f"`{entry.id}` ({entry.provider}) is in {rel_registry} but no code uses it any more.",
+            rel_registry, line, entry.provider,
+            fix="run `connreg sync` to mark it stale, or `connreg sync --prune` to remove it",
+        ))
+    if scan.suppressed:
+        for s in scan.suppressed:
+            findings.append(Finding(
+                "suppressed", _severity(config, "suppressed", "warning"), f"Suppressed: {s.provider}",
+                f"{s.rule} suppressed at {s.path}:{s.line}" + (f" ({s.reason})" if s.reason else " (no reason given)"),
+                s.path, s.line, s.provider,
+            ))
+    findings.sort(key=lambda f: ({"error": 0, "warning": 1, "note": 2}[f.severity], f.check, f.path, f.line, f.provider))
+    registered = tuple((c, e.id) for c, e in d.registered)
+    return GateResult(tuple(findings), scan, registered, full_scan, rel_registry)

@@ -1,0 +1,289 @@
+"""Load YAML rule packs and compile them once into :class:`Rule` records.
+
+A pack lists providers compactly (import names per language, package names per
+ecosystem, URL schemes, env vars, hostnames, images, terraform resources, call
+patterns); every entry expands to a rule with a stable id
+``<provider>.<evidence>[.<language or ecosystem>]``. Packs may also carry
+explicit ``rules`` with their own ``pattern`` and ``keywords``.
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple
+
+from connreg_gate import yamlio
+from connreg_gate.errors import RulePackError
+from connreg_gate.models import Pattern, Provider, Rule
+
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_+-]*)+$")
+PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+SOURCE_LANGUAGES = ("python", "javascript", "go", "java", "ruby", "php", "csharp")
+ALL_SOURCE = frozenset(SOURCE_LANGUAGES)
+# Where each evidence type is looked for (file classes come from discover/classify.py).
+URL_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform"}
+ENV_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform"}
+HOST_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "html"}
+
+
+def _js(m: str) -> str:
+    return r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+|\bexport\s.*\bfrom\s*)(['"`])""" + re.escape(m) + r"""(?:/[^'"`]*)?\1"""
+
+
+def _py(m: str) -> str:
+    parts = m.split(".")
+    alts = [
+        r"^\s*from\s+" + re.escape(m) + r"(?:\.[\w.]+)?\s+import\b",
+        r"^\s*import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*" + re.escape(m) + r"(?:\.[\w.]+)?(?:\s|,|$|;)",
+    ]
+    if len(parts) > 1:
+        parent, last = ".".join(parts[:-1]), parts[-1]
+        alts.append(r"^\s*from\s+" + re.escape(parent) + r"\s+import\s+\(?\s*(?:\w+(?:\s+as\s+\w+)?\s*,\s*)*" + re.escape(last) + r"\b")
+    return "|".join(f"(?:{a})" for a in alts)
+
+
+IMPORT_TEMPLATES = {
+    "python": _py,
+    "javascript": _js,
+    "go": lambda m: r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"' + re.escape(m) + r'(?:/[^"]*)?"',
+    "java": lambda m: r"^\s*import\s+(?:static\s+)?" + re.escape(m) + r"(?:\.|;|\s|$)",
+    "ruby": lambda m: r"""^\s*require\s*\(?\s*['"]""" + re.escape(m) + r"""(?:/[^'"]*)?['"]""",
+    "php": lambda m: r"^\s*use\s+\\?" + re.escape(m).replace(r"\\\\", r"\\") + r"(?:\\|;|\s|,)",
+    "csharp": lambda m: r"^\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?" + re.escape(m) + r"(?:\.|;|\s)",
+}
+
+
+def _import_keywords(lang: str, m: str) -> tuple[str, ...]:
+    low = m.lower()
+    if lang == "javascript":
+        return tuple(q + low for q in ("'", '"', "`"))
+    if lang == "ruby":
+        return ("'" + low, '"' + low)
+    if lang == "go":
+        return ('"' + low,)
+    if lang == "php":
+        return (low.replace("\\\\", "\\"),)
+    if lang == "python" and "." in low:
+        return (low, low.rsplit(".", 1)[1])
+    return (low,)
+
+
+_LITERAL_RUN = re.compile(r"(?:\\.|[^\\\[\](){}|*+?^$.])+")
+
+
+def literal_keywords(pattern: str) -> tuple[str, ...]:
+    """The longest literal run of a simple regex, lowercased, as its prefilter keyword.
+
+    Only used for top-level literals: a pattern with alternation at top level must
+    declare its keywords explicitly.
+    """
+    runs = []
+    for m in _LITERAL_RUN.finditer(pattern):
+        text = re.sub(r"\\([^A-Za-z0-9])", r"\1", m.group(0))
+        if "\\" in text:
+            text = max(re.split(r"\\[A-Za-z]", text), key=len)
+        runs.append(text)
+    best = max(runs, key=len) if runs else ""
+    if len(best) < 3:
+        return ()
+    return (best.lower(),)
+
+
+class CompiledRules(NamedTuple):
+    rules: tuple[Rule, ...]
+    providers: dict[str, Provider]
+    packs: tuple[str, ...]
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+
+_EAGER = False  # set while loading packs that must be checked now (user packs, tests)
+
+
+def _compile(pattern: str, where: str, flags: int = 0) -> Pattern:
+    """Wrap a regex; compiled at once for checked packs, otherwise on first use.
+
+    Compiling all ~1,300 built-in patterns costs ~110 ms, most of the pre-commit
+    budget; a staged-files run only ever needs the few whose keywords occur.
+    """
+    pat = Pattern(pattern, flags)
+    if _EAGER:
+        try:
+            pat.compiled()
+        except re.error as exc:
+            raise RulePackError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
+    return pat
+
+
+def _norm_pkg(ecosystem: str, name: str) -> str:
+    name = name.strip().lower()
+    if ecosystem == "pypi":
+        name = re.sub(r"[-_.]+", "-", name)
+    return name
+
+
+def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provider, list[Rule]]:
+    pid = spec["provider"]
+    if not PROVIDER_ID.match(pid):
+        raise RulePackError(f"{where}: provider id {pid!r} must be lowercase letters, digits and dashes")
+    rules: list[Rule] = []
+    for lang, modules in sorted((spec.get("imports") or {}).items()):
+        template = IMPORT_TEMPLATES[lang]
+        for module in modules:
+            rules.append(Rule(
+                id=f"{pid}.import.{lang}", provider=pid, evidence="import", confidence="strong",
+                file_classes=frozenset({lang}), keywords=_import_keywords(lang, module),
+                pattern=_compile(template(module), where), pack=pack,
+            ))
+    for ecosystem, names in sorted((spec.get("packages") or {}).items()):
+        rules.append(Rule(
+            id=f"{pid}.dependency.{ecosystem}", provider=pid, evidence="dependency", confidence="strong",
+            file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ecosystem,
+            packages=tuple(_norm_pkg(ecosystem, n) for n in names), pack=pack,
+        ))
+    calls = spec.get("calls") or []
+    for i, call in enumerate(calls):
+        if isinstance(call, str):
+            call = {"pattern": call}
+        kws = tuple(k.lower() for k in call.get("keywords", ())) or literal_keywords(call["pattern"])
+        if not kws:
+            raise RulePackError(f"{where}: call pattern {call['pattern']!r} needs explicit keywords")
+        langs = frozenset(call.get("languages", SOURCE_LANGUAGES))
+        rules.append(Rule(
+            id=f"{pid}.call" + (f".{i + 1}" if len(calls) > 1 else ""), provider=pid, evidence="call",
+            confidence="strong", file_classes=langs, keywords=kws,
+            pattern=_compile(call["pattern"], where), pack=pack,
+        ))
+    schemes = spec.get("url_schemes") or []
+    if schemes:
+        alt = "|".join(re.escape(s) for s in sorted(schemes, key=len, reverse=True))
+        kws = tuple(sorted({s.lower() + "://" for s in schemes} | {s.lower() + "+" for s in schemes}))
+        rules.append(Rule(
+            id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
+            keywords=kws,
+            pattern=_compile(r"(?<![\w+.-])(?:" + alt + r")(?:\+[\w-]+)?://[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE),
+            pack=pack,
+        ))
+    env_vars = spec.get("env_vars") or []
+    if env_vars:
+        rules.append(Rule(
+            id=f"{pid}.env", provider=pid, evidence="env_var", confidence="medium", file_classes=ENV_CLASSES,
+            keywords=tuple(sorted({v.lower() for v in env_vars})),
+            pattern=_compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(re.escape(v) for v in sorted(env_vars, key=len, reverse=True)) + r")(?![A-Za-z0-9_])", where),
+            pack=pack,
+        ))
+    hosts = spec.get("hosts") or []
+    if hosts:
+        rules.append(Rule(
+            id=f"{pid}.host", provider=pid, evidence="host", confidence="medium", file_classes=HOST_CLASSES,
+            keywords=tuple(sorted({h.lower().lstrip("*.") for h in hosts})),
+            pattern=_compile(r"(?<![\w.-])(?:[\w-]+\.)*(?:" + "|".join(re.escape(h.lstrip("*.")) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE),
+            pack=pack,
+        ))
+    images = spec.get("images") or []
+    if images:
+        alt = "|".join(re.escape(i) for i in sorted(images, key=len, reverse=True))
+        rules.append(Rule(
+            id=f"{pid}.image", provider=pid, evidence="image", confidence="medium", file_classes=frozenset({"deploy", "config"}),
+            keywords=tuple(sorted({i.lower() for i in images})),
+            pattern=_compile(
+                r"""^\s*-?\s*(?:image|repository)\s*:\s*['"]?(?:[\w.-]+(?::\d+)?/)?(?:library/)?(?:""" + alt + r""")(?:[:@\s'"]|$)""",
+                where, re.IGNORECASE),
+            pack=pack,
+        ))
+    tf = spec.get("terraform") or []
+    if tf:
+        rules.append(Rule(
+            id=f"{pid}.terraform", provider=pid, evidence="terraform", confidence="medium",
+            file_classes=frozenset({"terraform"}), keywords=tuple(sorted({t.lower() for t in tf})),
+            pattern=_compile(r"""^\s*(?:resource|data)\s+"(?:""" + "|".join(re.escape(t) for t in tf) + r""")["\w]""", where),
+            pack=pack,
+        ))
+    usage = tuple(
+        (name, _compile(pat, f"{where}: usage {name}", re.IGNORECASE if name in ("read", "write", "migrate") else 0))
+        for name, pat in sorted((spec.get("usage") or {}).items())
+    )
+    provider = Provider(pid, spec.get("name", pid), spec["kind"], spec["category"], usage)
+    return provider, rules
+
+
+def _explicit_rule(pack: str, spec: dict[str, Any], where: str) -> Rule:
+    kws = tuple(k.lower() for k in spec.get("keywords", ())) or literal_keywords(spec["pattern"])
+    if not kws:
+        raise RulePackError(f"{where}: rule {spec['id']} needs `keywords` (no literal of 3+ characters in its pattern)")
+    flags = re.IGNORECASE if spec.get("ignore_case") else 0
+    classes = spec.get("files") or list(SOURCE_LANGUAGES)
+    return Rule(
+        id=spec["id"], provider=spec["provider"], evidence=spec.get("evidence", "call"),
+        confidence=spec.get("confidence", "strong" if spec.get("evidence", "call") in ("import", "call") else "medium"),
+        file_classes=frozenset(classes), keywords=kws, pattern=_compile(spec["pattern"], where, flags), pack=pack,
+    )
+
+
+def builtin_pack_paths() -> list[Path]:
+    root = resources.files("connreg_gate") / "rules"
+    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml"))  # type: ignore[attr-defined]
+
+
+def _validate_schema(loaded: yamlio.LoadedYaml) -> None:
+    from connreg_gate.schema import validator
+
+    errors = sorted(validator("rules").iter_errors(loaded.data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        line, col = loaded.position(list(err.absolute_path))
+        raise RulePackError(f"{loaded.path}:{line}:{col}: {err.json_path}: {err.message}")
+
+
+def load_packs(
+    extra: Iterable[str | Path] = (), disabled: Iterable[str] = (), validate_builtin: bool = False
+) -> CompiledRules:
+    """Load the built-in packs plus ``extra`` ones; drop rules whose id (or provider) is disabled.
+
+    User packs are always schema-validated. Built-in packs are validated by the test
+    suite (and on request), which keeps jsonschema off the pre-commit path.
+    """
+    providers: dict[str, Provider] = {}
+    rules: list[Rule] = []
+    packs: list[str] = []
+    seen_ids: dict[str, str] = {}
+    sources = [(p, validate_builtin) for p in builtin_pack_paths()] + [(Path(p), True) for p in extra]
+    global _EAGER
+    for path, validate in sources:
+        loaded = yamlio.load(path, RulePackError)
+        if validate:
+            _validate_schema(loaded)
+        _EAGER = validate
+        doc = loaded.data
+        if not isinstance(doc, dict):
+            raise RulePackError(f"{path}: a rule pack must be a mapping with `pack` and `providers` or `rules`")
+        pack = doc.get("pack", path.stem)
+        packs.append(pack)
+        for i, spec in enumerate(doc.get("providers") or []):
+            line, _ = loaded.position(["providers", i])
+            where = f"{path}:{line}"
+            if spec["provider"] in providers:
+                raise RulePackError(f"{where}: provider {spec['provider']!r} is already defined")
+            provider, expanded = _expand_provider(pack, spec, where)
+            providers[provider.provider] = provider
+            rules.extend(expanded)
+        for i, spec in enumerate(doc.get("rules") or []):
+            line, _ = loaded.position(["rules", i])
+            where = f"{path}:{line}"
+            if not RULE_ID.match(spec["id"]):
+                raise RulePackError(f"{where}: rule id {spec['id']!r} must look like provider.kind[.detail]")
+            if spec["id"] in seen_ids:
+                raise RulePackError(f"{where}: rule id {spec['id']!r} is already defined in {seen_ids[spec['id']]}")
+            seen_ids[spec["id"]] = where
+            if spec["provider"] not in providers:
+                if not spec.get("kind") or not spec.get("category"):
+                    raise RulePackError(f"{where}: rule {spec['id']} names unknown provider {spec['provider']!r}; give `kind` and `category`")
+                providers[spec["provider"]] = Provider(spec["provider"], spec.get("name", spec["provider"]), spec["kind"], spec["category"], ())
+            rules.append(_explicit_rule(pack, spec, where))
+    _EAGER = False
+    off = set(disabled)
+    kept = tuple(r for r in rules if r.id not in off and r.provider not in off)
+    return CompiledRules(kept, providers, tuple(packs))
