@@ -27,10 +27,20 @@ def _fail(message: str, code: int) -> None:
 
 
 def _root_for(path: Path) -> Path:
+    """The project root: the nearest directory (up to the git top level) that holds a
+    registry or `.connreg.yaml`, so each app of a monorepo can have its own; else the
+    git top level; else ``path``."""
+    from connreg_gate.config import DEFAULT_REGISTRY
     from connreg_gate.discover.files import git_toplevel
 
-    top = git_toplevel(path if path.is_dir() else path.parent)
-    return top if top is not None else path.resolve()
+    start = (path if path.is_dir() else path.parent).resolve()
+    top = git_toplevel(start)
+    for candidate in (start, *start.parents):
+        if (candidate / ".connreg.yaml").exists() or (candidate / DEFAULT_REGISTRY).exists():
+            return candidate
+        if top is not None and candidate == top:
+            break
+    return top if top is not None else start
 
 
 def _load_rules(config: Any) -> Any:
@@ -42,7 +52,8 @@ def _load_rules(config: Any) -> Any:
 def _scan_options(config: Any, max_file_bytes: int | None = None) -> Any:
     from connreg_gate.discover.scanner import ScanOptions
 
-    return ScanOptions(max_file_bytes=max_file_bytes or config.max_file_bytes, exclude=config.exclude)
+    own = frozenset({config.registry, ".connreg.yaml", "readiness_scorecard.yaml"})
+    return ScanOptions(max_file_bytes=max_file_bytes or config.max_file_bytes, exclude=config.exclude, own_files=own)
 
 
 def _open_out(output: str | None) -> Any:

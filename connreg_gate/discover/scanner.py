@@ -28,6 +28,8 @@ class ScanOptions(NamedTuple):
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     exclude: tuple[str, ...] = ()  # gitignore-style globs, relative to the root
     include_vendored: bool = False
+    # Our own files (the registry, config) describe connections; they are not usage.
+    own_files: frozenset[str] = frozenset({"connections_registry.yaml", ".connreg.yaml", "readiness_scorecard.yaml"})
 
 
 class _Matchers:
@@ -182,6 +184,8 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
     texts: dict[str, tuple[str, str]] = {}  # path -> (class, text), for usage patterns
     root = listing.root
     for rel in listing.paths:
+        if rel in options.own_files:
+            continue
         if excluder is not None and excluder.match_file(rel):
             skipped[("excluded", rel)] += 1
             continue
