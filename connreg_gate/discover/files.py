@@ -39,14 +39,14 @@ def _walk_files(directory: Path) -> list[str]:
     import pathspec
 
     out: list[str] = []
-    specs: list[tuple[str, pathspec.PathSpec]] = []
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     for dirpath, dirnames, filenames in os.walk(directory, followlinks=False):
         rel_dir = os.path.relpath(dirpath, directory).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
         if ".gitignore" in filenames:
             try:
                 lines = Path(dirpath, ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines)))
+                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
 

@@ -162,14 +162,6 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
                                          dep.dev or test_path))
 
 
-def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
-    if not patterns:
-        return False
-    import pathspec
-
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns).match_file(path)
-
-
 def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanOptions()) -> ScanResult:
     started = time.perf_counter()
     matchers = _Matchers(compiled)
@@ -180,7 +172,7 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
     if options.exclude:
         import pathspec
 
-        excluder = pathspec.PathSpec.from_lines("gitwildmatch", options.exclude)
+        excluder = pathspec.GitIgnoreSpec.from_lines(options.exclude)
     texts: dict[str, tuple[str, str]] = {}  # path -> (class, text), for usage patterns
     root = listing.root
     for rel in listing.paths:

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from connreg_gate.discover.files import list_directory
+from connreg_gate.discover.scanner import ScanOptions, scan
+from testing.repos import make_repo
+
+
+def run(tmp_path: Path, files: dict, rules, **opts):
+    repo = make_repo(tmp_path / "repo", files)
+    return scan(list_directory(repo), rules, ScanOptions(**opts))
+
+
+def providers(result, include_test=False):
+    return sorted(c.provider for c in result.connections if include_test or not c.test_only)
+
+
+def evidence(result, provider):
+    conn = next(c for c in result.connections if c.provider == provider)
+    return [(e.path, e.line, e.rule) for e in conn.evidence]
+
+
+# (file, content, provider expected, rule id expected) per language and manifest type.
+REAL_USAGE = [
+    ("app.py", "import os\nfrom stripe import StripeClient\n", "stripe", "stripe.import.python"),
+    ("svc/db.py", "import asyncpg\n", "postgres", "postgres.import.python"),
+    ("svc/store.py", "from google.cloud import storage\nclient = storage.Client()\n", "gcs", "gcs.import.python"),
+    ("lib/ai.ts", "import OpenAI from 'openai';\n", "openai", "openai.import.javascript"),
+    ("lib/mail.js", "const sg = require(\"@sendgrid/mail\");\n", "sendgrid", "sendgrid.import.javascript"),
+    ("lib/q.mjs", "const { Queue } = await import('bullmq');\n", "bullmq", "bullmq.import.javascript"),
+    ("main.go", 'package main\n\nimport (\n\t"fmt"\n\tredis "github.com/redis/go-redis/v9"\n)\n', "redis", "redis.import.go"),
+    ("src/main/java/App.java", "package a;\nimport com.stripe.Stripe;\n", "stripe", "stripe.import.java"),
+    ("src/main/kotlin/App.kt", "package a\nimport software.amazon.awssdk.services.s3.S3Client\n", "s3", "s3.import.java"),
+    ("app/jobs/sms.rb", "require 'twilio-ruby'\n", "twilio", "twilio.import.ruby"),
+    ("src/Billing.php", "<?php\nuse Stripe\\StripeClient;\n", "stripe", "stripe.import.php"),
+    ("Services/Mail.cs", "using SendGrid;\nusing System;\n", "sendgrid", "sendgrid.import.csharp"),
+    ("requirements.txt", "Django==5.0\nanthropic>=0.40  # claude\n", "anthropic", "anthropic.dependency.pypi"),
+    ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["psycopg[binary]>=3", "httpx"]\n', "postgres", "postgres.dependency.pypi"),
+    ("package.json", '{"dependencies": {"@clerk/nextjs": "^6"}}', "clerk", "clerk.dependency.npm"),
+    ("go.mod", "module x\n\ngo 1.22\n\nrequire (\n\tgithub.com/stripe/stripe-go/v81 v81.0.0\n)\n", "stripe", "stripe.dependency.go"),
+    ("Gemfile", "source 'https://rubygems.org'\ngem 'sidekiq', '~> 7'\n", "sidekiq", "sidekiq.dependency.gem"),
+    ("composer.json", '{"require": {"php": ">=8.2", "aws/aws-sdk-php": "^3", "stripe/stripe-php": "^16"}}', "stripe", "stripe.dependency.composer"),
+    ("pom.xml", "<project><dependencies><dependency>\n<groupId>org.postgresql</groupId>\n<artifactId>postgresql</artifactId>\n</dependency></dependencies></project>", "postgres", "postgres.dependency.maven"),
+    ("build.gradle.kts", 'dependencies {\n    implementation("com.twilio.sdk:twilio:10.0.0")\n}\n', "twilio", "twilio.dependency.maven"),
+    ("Api/Api.csproj", '<Project><ItemGroup><PackageReference Include="StackExchange.Redis" Version="2.8" /></ItemGroup></Project>', "redis", "redis.dependency.nuget"),
+    (".env.production", "MONGODB_URI=mongodb+srv://app:pw@cluster0.abcde.mongodb.net/app\n", "mongodb", "mongodb.url"),
+    ("docker-compose.yml", "services:\n  mq:\n    image: rabbitmq:3-management\n", "rabbitmq", "rabbitmq.image"),
+    ("deploy/k8s/search.yaml", "spec:\n  containers:\n    - name: es\n      image: docker.elastic.co/elasticsearch/elasticsearch:8.15.0\n", "elasticsearch", "elasticsearch.image"),
+    ("infra/queues.tf", 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n', "sqs", "sqs.terraform"),
+    ("infra/db.tf", 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n', "postgres", "postgres.terraform.engine"),
+    ("templates/base.html", '<script src="https://js.stripe.com/v3/"></script>\n', "stripe", "stripe.host"),
+    ("config/settings.py", 'import os\nKEY = os.environ["ANTHROPIC_API_KEY"]\n', "anthropic", "anthropic.env"),
+]
+
+
+@pytest.mark.parametrize(("path", "content", "provider", "rule"), REAL_USAGE, ids=[r[0] for r in REAL_USAGE])
+def test_finds_real_usage(tmp_path, rules, path, content, provider, rule):
+    result = run(tmp_path, {path: content}, rules)
+    assert provider in providers(result)
+    assert rule in [r for _, _, r in evidence(result, provider)]
+
+
+TRAPS = [
+    ("stripe as a css class", {"web/site.css": ".stripe { color: red }\n", "web/page.tsx": "<div className=\"stripe\" />\n"}),
+    ("providers in a README and changelog", {"README.md": "We use Stripe, Twilio and OpenAI.\nimport stripe\n", "CHANGELOG.md": "- moved off mailgun\n"}),
+    ("commented-out imports", {"a.py": "# import stripe\n# from openai import OpenAI\n", "b.ts": "// import OpenAI from 'openai'\n/* import { Resend } from 'resend' */\n", "c.go": "package c\n// \"github.com/redis/go-redis/v9\"\n"}),
+    ("url in a docstring", {"db.py": '"""Connect with postgres://u:p@localhost/db."""\n\ndef f():\n    """See redis://cache:6379."""\n'}),
+    ("vendored node_modules", {"node_modules/stripe/index.js": "const s = require('stripe');\n", "vendor/twilio/x.php": "<?php\nuse Twilio\\Rest\\Client;\n"}),
+    ("binary with a provider name", {"assets/blob.py": b"\x00\x01import stripe\n\x00"}),
+    ("lock files", {"package-lock.json": '{"packages": {"node_modules/stripe": {}}}', "poetry.lock": '[[package]]\nname = "openai"\n'}),
+    ("minified bundle", {"static/app.min.js": "require('openai');\n"}),
+    ("identifiers that merely contain a provider", {"a.py": "import stripe_helpers_local\nfrom mystripe import x\nredis_like = 1\n"}),
+    ("indirect go deps", {"go.mod": "module x\n\nrequire github.com/stripe/stripe-go/v81 v81.0.0 // indirect\n"}),
+]
+
+
+@pytest.mark.parametrize(("name", "files"), TRAPS, ids=[t[0] for t in TRAPS])
+def test_traps_are_not_usage(tmp_path, rules, name, files):
+    result = run(tmp_path, files, rules)
+    assert providers(result, include_test=True) == []
+
+
+def test_test_only_and_dev_dependencies(tmp_path, rules):
+    result = run(tmp_path, {
+        "tests/test_db.py": "import sqlite3\n",
+        "requirements-dev.txt": "moto\nfakeredis\n",
+        "package.json": '{"dependencies": {"next": "15"}, "devDependencies": {"pg": "8"}}',
+        "src/a.test.ts": "import Stripe from 'stripe';\n",
+        "app.py": "import redis\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["sqlite"].test_only and by["postgres"].test_only and by["stripe"].test_only
+    assert not by["redis"].test_only
+
+
+def test_sqlite_in_tests_plus_app_is_app_usage(tmp_path, rules):
+    result = run(tmp_path, {"tests/t.py": "import sqlite3\n", "app/cache.py": "import sqlite3\n"}, rules)
+    assert providers(result) == ["sqlite"]
+
+
+def test_suppression_is_listed_not_dropped(tmp_path, rules):
+    result = run(tmp_path, {
+        "a.py": "import twilio  # connreg: ignore[twilio] -- legacy SMS, removal in ENG-12\nimport stripe  # connreg: ignore[openai]\n",
+        "b.ts": "import OpenAI from 'openai'; // connreg: ignore\n",
+    }, rules)
+    assert providers(result) == ["stripe"]
+    assert [(s.path, s.line, s.provider, s.reason) for s in result.suppressed] == [
+        ("a.py", 1, "twilio", "legacy SMS, removal in ENG-12"),
+        ("b.ts", 1, "openai", ""),
+    ]
+
+
+def test_latin1_file_is_scanned(tmp_path, rules):
+    result = run(tmp_path, {"legacy.py": "# caf\xe9\nimport stripe\n".encode("latin-1")}, rules)
+    assert evidence(result, "stripe") == [("legacy.py", 2, "stripe.import.python")]
+
+
+def test_skipped_files_are_counted(tmp_path, rules):
+    result = run(tmp_path, {
+        "node_modules/a/index.js": "x", "node_modules/b/index.js": "y", "big.py": "x = 1\n" * 50,
+        "data.py": b"\x00binary", "yarn.lock": "x", "dist/app.js": "require('openai')",
+    }, rules, max_file_bytes=100)
+    skipped = {(s.path, s.reason, s.files) for s in result.skipped}
+    assert skipped == {("node_modules/", "vendored", 2), ("big.py", "too_large", 1), ("data.py", "binary", 1),
+                       ("yarn.lock", "lockfile", 1), ("dist/", "generated", 1)}
+
+
+def test_symlink_loop_and_unreadable_do_not_crash(tmp_path, rules):
+    repo = tmp_path / "plain"  # not a git repo: exercises the .gitignore-aware walk
+    (repo / "a").mkdir(parents=True)
+    (repo / "a" / "loop").symlink_to(repo / "a", target_is_directory=True)
+    (repo / "app.py").write_text("import stripe\n")
+    (repo / "secret.py").write_text("import twilio\n")
+    (repo / "secret.py").chmod(0)
+    (repo / ".gitignore").write_text("ignored/\n")
+    (repo / "ignored").mkdir()
+    (repo / "ignored" / "x.py").write_text("import openai\n")
+    result = scan(list_directory(repo), rules)
+    import os
+    if os.geteuid() != 0:  # root reads anything
+        assert ("secret.py", "unreadable", 1) in {(s.path, s.reason, s.files) for s in result.skipped}
+    assert "stripe" in providers(result) and "openai" not in providers(result)
+
+
+def test_credentials_never_in_output(tmp_path, rules):
+    from connreg_gate.report import scan_report
+
+    result = run(tmp_path, {
+        ".env": "DATABASE_URL=postgres://app:S3cretPassw0rd@db.internal:5432/app\nOPENAI_API_KEY=sk-proj-abcdefghijklmnop1234567890\n",
+        "settings.py": 'BROKER = "amqp://svc:Hunter2Hunter2@mq:5672/vhost"\n',
+    }, rules)
+    import io
+    for writer in (scan_report.write_json, scan_report.write_yaml, scan_report.write_table):
+        buf = io.StringIO()
+        writer(result, buf)
+        text = buf.getvalue()
+        assert "S3cretPassw0rd" not in text and "Hunter2Hunter2" not in text and "abcdefghijklmnop1234567890" not in text
+    data = scan_report.as_dict(result)
+    endpoints = sorted(e for c in data["connections"] for e in c["endpoints"])
+    assert endpoints == ["amqp://svc:***@mq:5672/vhost", "postgres://app:***@db.internal:5432/app"]
+
+
+def test_usage_patterns(tmp_path, rules):
+    result = run(tmp_path, {
+        "ai.py": "from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model='x')\nc.embeddings.create(input='y')\n",
+        "pay.ts": "import Stripe from 'stripe';\nconst s = new Stripe(k);\nawait s.checkout.sessions.create({});\ns.webhooks.constructEvent(b, sig, secret);\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["openai"].usage_patterns == ("chat.completions", "embeddings")
+    assert by["stripe"].usage_patterns == ("checkout_sessions", "webhooks")
+
+
+def test_output_is_deterministic(tmp_path, rules):
+    files = {f"svc{i}/m.py": "import redis\nimport stripe\n" for i in range(5)}
+    a = run(tmp_path / "a", files, rules)
+    b = run(tmp_path / "b", files, rules)
+    from connreg_gate.report import scan_report
+
+    assert json.dumps(scan_report.as_dict(a, with_timing=False)) == json.dumps(scan_report.as_dict(b, with_timing=False))
+
+
+def test_user_rule_pack_and_disabled_rules(tmp_path):
+    from connreg_gate.rulepack import load_packs
+
+    pack = tmp_path / "internal.yaml"
+    pack.write_text(
+        "pack: internal\nversion: 1\nrules:\n"
+        "  - id: ledger.call\n    provider: ledger\n    kind: external_api\n    category: payments\n"
+        "    pattern: '\\bLedgerClient\\('\n"
+    )
+    compiled = load_packs([pack], disabled=["stripe"])
+    result = run(tmp_path, {"a.py": "import stripe\nc = LedgerClient(url)\n"}, compiled)
+    assert providers(result) == ["ledger"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("pack: x\nversion: 1\nrules:\n  - id: BadId\n    provider: p\n    pattern: abc\n", "$.rules[0].id"),
+    ("pack: x\nversion: 1\nrules:\n  - id: p.x\n    provider: p\n    kind: backend\n    category: cache\n    pattern: 'abc('\n", "invalid regular expression"),
+    ("pack: x\nversion: 1\nproviders: [\n", "invalid YAML"),
+])
+def test_bad_rule_packs_are_reported(tmp_path, content, message):
+    from connreg_gate.errors import RulePackError
+    from connreg_gate.rulepack import load_packs
+
+    pack = tmp_path / "bad.yaml"
+    pack.write_text(content)
+    with pytest.raises(RulePackError) as info:
+        load_packs([pack])
+    assert str(pack) in str(info.value) and message in str(info.value)
+
+
+def test_builtin_packs_cover_every_category(rules):
+    from connreg_gate.models import CATEGORIES
+
+    assert {p.category for p in rules.providers.values()} == set(CATEGORIES)
+    assert len(rules.providers) >= 100
