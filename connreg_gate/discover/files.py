@@ -70,7 +70,9 @@ def list_directory(directory: Path) -> Listing:
     if not directory.is_dir():
         raise InputError(f"{directory}: not a directory")
     files = _git_files(directory)
-    if files is None:
+    if not files:
+        # Outside git, or a directory git ignores (a downloaded corpus, a build
+        # context): walk it, honouring the .gitignore files inside it.
         files = _walk_files(directory)
     return Listing(directory.resolve(), tuple(files))
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 from connreg_gate import redact
 from connreg_gate.discover import classify, manifests
@@ -37,10 +37,11 @@ class _Matchers:
 
     def __init__(self, compiled: CompiledRules) -> None:
         self._rules = compiled.rules
-        self._automata: dict[str, ahocorasick.Automaton | None] = {}
+        self._automata: dict[str, tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None] = {}
         self._deps: dict[str, tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]] = {}
 
-    def automaton(self, cls: str) -> ahocorasick.Automaton | None:
+    def automaton(self, cls: str) -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None:
+        """A DFA over every keyword of the rules for one file class (~500 MB/s on a core)."""
         if cls in self._automata:
             return self._automata[cls]
         table: dict[str, list[Rule]] = defaultdict(list)
@@ -48,14 +49,15 @@ class _Matchers:
             if cls in rule.file_classes and rule.pattern is not None:
                 for kw in rule.keywords:
                     table[kw].append(rule)
-        auto = None
+        built = None
         if table:
-            auto = ahocorasick.Automaton()
-            for kw, rules in table.items():
-                auto.add_word(kw, tuple(rules))
-            auto.make_automaton()
-        self._automata[cls] = auto
-        return auto
+            words = sorted(table)
+            auto = ahocorasick_rs.BytesAhoCorasick(
+                [w.encode("utf-8") for w in words], implementation=ahocorasick_rs.Implementation.DFA
+            )
+            built = (auto, [tuple(table[w]) for w in words])
+        self._automata[cls] = built
+        return built
 
     def dependency_rules(self, ecosystem: str) -> tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]:
         if ecosystem not in self._deps:
@@ -72,12 +74,15 @@ class _Matchers:
         return self._deps[ecosystem]
 
 
-def _decode(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        # Legacy encodings: latin-1 never fails and keeps ASCII identifiers intact.
-        return raw.decode("latin-1")
+def _to_text(raw: bytes) -> str:
+    """Decode for rule matching. Positions stay byte offsets (latin-1 is 1:1), so the
+    keyword pass over bytes, comment spans and regex matches share one coordinate
+    system; strings we report are re-decoded as UTF-8 by :func:`_display`."""
+    return raw.decode("latin-1")
+
+
+def _display(s: str) -> str:
+    return s.encode("latin-1").decode("utf-8", "replace")
 
 
 class _FileScan:
@@ -90,31 +95,31 @@ class _FileScan:
         self.suppressed: list[Suppressed] = []
 
 
-def _scan_text(path: str, cls: str, text: str, matchers: _Matchers, out: _FileScan) -> None:
-    auto = matchers.automaton(cls)
-    if auto is None:
-        return
-    low = text.lower()
-    if len(low) != len(text):  # a few Unicode characters change length when lowered
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    candidates: dict[tuple[int, str], tuple[int, Rule]] = {}
+def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileScan) -> str | None:
+    """Scan one non-manifest file; return its text when it produced evidence."""
+    built = matchers.automaton(cls)
+    if built is None:
+        return None
+    auto, rules_by_kw = built
+    low = raw.lower()  # ASCII-only lowering keeps byte offsets
+    hits = auto.find_matches_as_indexes(low, overlapping=True)
+    if not hits:
+        return None
+    candidates: dict[tuple[int, int], tuple[int, Rule]] = {}
     last_ls = last_le = -1
-    for end, rules in auto.iter(low):
-        if last_ls <= end < last_le:
-            ls, le = last_ls, last_le
-        else:
-            ls = low.rfind("\n", 0, end) + 1
-            le = low.find("\n", end)
-            if le < 0:
-                le = len(low)
-            last_ls, last_le = ls, le
-        for rule in rules:
-            candidates.setdefault((ls, rule.id + "\0" + rule.pattern.regex), (le, rule))  # type: ignore[union-attr]
-    if not candidates:
-        return
+    for kw_index, start, _end in hits:
+        if not (last_ls <= start < last_le):
+            last_ls = low.rfind(b"\n", 0, start) + 1
+            last_le = low.find(b"\n", start)
+            if last_le < 0:
+                last_le = len(low)
+        for rule in rules_by_kw[kw_index]:
+            candidates.setdefault((last_ls, id(rule)), (last_le, rule))
+    text = _to_text(raw)
     comments: CommentMap | None = None
     test = classify.is_test_path(path)
-    line_cache: dict[int, int] = {}
+    line_numbers: dict[int, int] = {}
+    found = False
     for (ls, _), (le, rule) in sorted(candidates.items(), key=lambda kv: kv[0][0]):
         line = text[ls:le]
         m = rule.pattern.search(line)  # type: ignore[union-attr]
@@ -122,22 +127,31 @@ def _scan_text(path: str, cls: str, text: str, matchers: _Matchers, out: _FileSc
             continue
         if comments is None:
             comments = CommentMap(text, cls)
-        if comments.contains(ls + m.start()):
+        if comments.contains(ls, ls + m.start()):
             continue
-        lineno = line_cache.get(ls)
+        lineno = line_numbers.get(ls)
         if lineno is None:
-            lineno = line_cache[ls] = text.count("\n", 0, ls) + 1
+            lineno = line_numbers[ls] = raw.count(b"\n", 0, ls) + 1
         reason = suppression(line, rule.provider)
         if reason is not None:
-            out.suppressed.append(Suppressed(path, lineno, rule.id, rule.provider, reason))
+            out.suppressed.append(Suppressed(path, lineno, rule.id, rule.provider, _display(reason)))
             continue
         endpoint = env_var = ""
         if rule.evidence == "url":
-            endpoint = redact.mask(m.group(0))
+            endpoint = redact.mask(_display(m.group(0)))
         elif rule.evidence == "env_var":
             env_var = m.group(0)
         out.evidence.append(Evidence(path, lineno, rule.id, rule.confidence, rule.provider, rule.evidence,
                                      test, endpoint, env_var))
+        found = True
+    return text if found else None
+
+
+def _decode_manifest(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) -> None:
@@ -210,13 +224,11 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
             continue
         files += 1
         bytes_read += len(raw)
-        text = _decode(raw)
-        n_before = len(out.evidence)
         if cls == "manifest":
-            _scan_manifest(rel, text, matchers, out)
-        else:
-            _scan_text(rel, cls, text, matchers, out)
-        if len(out.evidence) > n_before and cls in classify.LANGUAGE_BY_EXT.values():
+            _scan_manifest(rel, _decode_manifest(raw), matchers, out)
+            continue
+        text = _scan_text(rel, cls, raw, matchers, out)
+        if text is not None and cls in classify.LANGUAGE_BY_EXT.values():
             texts[rel] = (cls, text)
     connections = _aggregate(out.evidence, compiled, texts)
     skipped_list = tuple(Skipped(p, r, n) for (r, p), n in sorted(skipped.items(), key=lambda kv: (kv[0][1], kv[0][0])))

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Time `connreg scan` against ripgrep (and semgrep / detect-secrets when installed)
+on a real corpus anyone can recreate: the sources of pinned PyPI and npm packages.
+
+    python benchmarks/scan_bench.py            # builds benchmarks/corpus/ on first run
+    python benchmarks/scan_bench.py --repeat 5
+
+Prints wall times (best of --repeat) and ratios. Not a test: nothing asserts on speed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYPI = ["Django==5.1.4", "celery==5.4.0", "sentry-sdk==2.19.2", "stripe==11.4.1", "openai==1.58.1",
+        "redis==5.2.1", "SQLAlchemy==2.0.36", "boto3==1.35.90", "botocore==1.35.90"]
+NPM = ["stripe@17.5.0", "openai@4.77.0", "@sentry/node@8.47.0", "ioredis@5.4.2", "pg@8.13.1", "mongoose@8.9.3"]
+
+
+def build_corpus(corpus: Path) -> None:
+    corpus.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+                        "-d", tmp, *PYPI], check=True)
+        if shutil.which("npm"):
+            subprocess.run(["npm", "pack", "--silent", "--pack-destination", tmp, *NPM], check=True,
+                           cwd=tmp, stdout=subprocess.DEVNULL)
+        for archive in sorted(Path(tmp).iterdir()):
+            if archive.name.endswith((".tar.gz", ".tgz")):
+                dest = corpus / archive.name.replace(".tar.gz", "").replace(".tgz", "")
+                with tarfile.open(archive) as tf:
+                    tf.extractall(dest, filter="data")
+
+
+def corpus_size(corpus: Path) -> tuple[int, int]:
+    n = size = 0
+    for dirpath, _, files in os.walk(corpus):
+        for f in files:
+            n += 1
+            size += os.path.getsize(os.path.join(dirpath, f))
+    return n, size
+
+
+def best(cmd: list[str], repeat: int, cwd: Path | None = None, ok: tuple[int, ...] = (0, 1)) -> float:
+    """Best wall time of ``repeat`` runs; a run that errors aborts the benchmark."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        times.append(time.perf_counter() - t)
+        if proc.returncode not in ok:
+            raise SystemExit(f"{' '.join(cmd[:4])} ... exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    return min(times)
+
+
+def keywords(n: int) -> list[str]:
+    sys.path.insert(0, str(HERE.parent))
+    from connreg_gate.rulepack import load_packs
+
+    seen: dict[str, None] = {}
+    for rule in load_packs().rules:
+        for kw in rule.keywords:
+            if len(kw) >= 4 and kw.isascii() and kw.replace("-", "").replace("_", "").replace(".", "").isalnum():
+                seen.setdefault(kw)
+    return list(seen)[:n]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=HERE / "corpus")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    if not args.corpus.exists() or not any(args.corpus.iterdir()):
+        print(f"building corpus in {args.corpus} ...", flush=True)
+        build_corpus(args.corpus)
+    files, size = corpus_size(args.corpus)
+    print(f"corpus: {files} files, {size / 1e6:.1f} MB ({args.corpus})")
+    connreg = [sys.executable, "-m", "connreg_gate"]
+    results: dict[str, float] = {}
+    results["python -c pass"] = best([sys.executable, "-c", "pass"], args.repeat)
+    rg = shutil.which("rg")
+    if rg:
+        pattern = "|".join(k.replace(".", r"\.") for k in keywords(60))
+        results["rg 60 keywords -i (2 threads)"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(args.corpus)], args.repeat)
+        results["rg 60 keywords -i (1 thread)"] = best([rg, "-i", "-c", "-j1", "--no-ignore", "-e", pattern, str(args.corpus)], args.repeat)
+    results["connreg scan (all packs)"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(args.corpus)], args.repeat)
+    # The pre-commit path: 20 source files, interpreter start included.
+    sample = sorted(str(p) for p in args.corpus.rglob("*.py"))[:: max(1, len(list(args.corpus.rglob("*.py"))) // 20)][:20]
+    results["connreg scan 20 files"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, *sample], args.repeat * 3)
+    if shutil.which("detect-secrets-hook"):
+        results["detect-secrets-hook 20 files"] = best(["detect-secrets-hook", *sample], args.repeat)
+    if shutil.which("semgrep"):
+        results["semgrep (p/secrets)"] = best(["semgrep", "--metrics=off", "--config", "p/secrets", str(args.corpus)], 1)
+    width = max(map(len, results))
+    for name, secs in results.items():
+        print(f"{name:<{width}}  {secs * 1000:8.0f} ms")
+    if rg:
+        full = results["connreg scan (all packs)"]
+        print(f"\nratio full scan / rg (2 threads): {full / results['rg 60 keywords -i (2 threads)']:.2f}x  (goal <= 3x)")
+        print(f"ratio full scan / rg (1 thread):  {full / results['rg 60 keywords -i (1 thread)']:.2f}x")
+    print(f"20-file scan incl. interpreter:    {results['connreg scan 20 files'] * 1000:.0f} ms  (goal <= 150 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
