@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -176,19 +176,113 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
                                          dep.dev or test_path))
 
 
-def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanOptions()) -> ScanResult:
-    started = time.perf_counter()
+# Below this many files a worker pool costs more than it saves.
+PARALLEL_MIN_FILES = 3000
+# Usage patterns are hints: a file larger than this is not searched for them, and
+# a provider imported in many files (an SDK's own sources) is searched in the
+# first USAGE_MAX_FILES of them only.
+USAGE_MAX_BYTES = 256 * 1024
+USAGE_MAX_FILES = 64
+
+
+class _Outcome(NamedTuple):
+    """What scanning a batch of files produced (picklable, for worker processes)."""
+
+    evidence: list[Evidence]
+    suppressed: list[Suppressed]
+    skipped: list[tuple[str, str]]  # (reason, path-or-dir)
+    files: int
+    bytes: int
+    usage: dict[str, set[str]]  # provider -> usage pattern names
+
+
+def _usage_in(text: str, cls: str, evidence: list[Evidence], compiled: CompiledRules,
+              usage: dict[str, set[str]], searched: dict[str, int]) -> None:
+    if cls not in _SOURCE_CLASSES or len(text) > USAGE_MAX_BYTES:
+        return
+    for pid in sorted({e.provider for e in evidence if e.evidence in ("import", "call")}):
+        seen = usage.setdefault(pid, set())
+        if searched.get(pid, 0) >= USAGE_MAX_FILES:
+            continue
+        searched[pid] = searched.get(pid, 0) + 1
+        for name, pattern in compiled.providers[pid].usage:
+            if name not in seen and pattern.search(text):
+                seen.add(name)
+
+
+_SOURCE_CLASSES = frozenset(classify.LANGUAGE_BY_EXT.values())
+
+
+def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRules, options: ScanOptions) -> _Outcome:
     matchers = _Matchers(compiled)
     out = _FileScan()
-    skipped: dict[tuple[str, str], int] = defaultdict(int)
+    skipped: list[tuple[str, str]] = []
+    usage: dict[str, set[str]] = {}
+    searched: dict[str, int] = {}
     files = bytes_read = 0
+    for rel, cls in items:
+        full = root / rel
+        try:
+            if full.is_symlink():
+                skipped.append(("symlink", rel))
+                continue
+            if full.stat().st_size > options.max_file_bytes:
+                skipped.append(("too_large", rel))
+                continue
+            with open(full, "rb") as fh:
+                raw = fh.read()
+        except FileNotFoundError:
+            continue  # listed by git but deleted in the work tree
+        except OSError:
+            skipped.append(("unreadable", rel))
+            continue
+        if b"\0" in raw[:_BINARY_SNIFF]:
+            skipped.append(("binary", rel))
+            continue
+        files += 1
+        bytes_read += len(raw)
+        if cls == "manifest":
+            _scan_manifest(rel, _decode_manifest(raw), matchers, out)
+            continue
+        before = len(out.evidence)
+        text = _scan_text(rel, cls, raw, matchers, out)
+        if text is not None:
+            _usage_in(text, cls, out.evidence[before:], compiled, usage, searched)
+    return _Outcome(out.evidence, out.suppressed, skipped, files, bytes_read, usage)
+
+
+_WORKER_STATE: tuple[Path, CompiledRules, ScanOptions] | None = None
+
+
+def _worker(items: list[tuple[str, str]]) -> _Outcome:
+    assert _WORKER_STATE is not None
+    root, compiled, options = _WORKER_STATE
+    return _scan_batch(root, items, compiled, options)
+
+
+def _run_parallel(root: Path, items: list[tuple[str, str]], compiled: CompiledRules, options: ScanOptions, workers: int) -> list[_Outcome]:
+    """Fork workers that inherit the loaded rules (no pickling of patterns or automata)."""
+    import multiprocessing
+
+    global _WORKER_STATE
+    _WORKER_STATE = (root, compiled, options)
+    chunks = [items[i:i + 256] for i in range(0, len(items), 256)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_worker, chunks, chunksize=1)
+    finally:
+        _WORKER_STATE = None
+
+
+def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanOptions(), workers: int | None = None) -> ScanResult:
+    started = time.perf_counter()
+    skipped: dict[tuple[str, str], int] = defaultdict(int)
     excluder = None
     if options.exclude:
         import pathspec
 
         excluder = pathspec.GitIgnoreSpec.from_lines(options.exclude)
-    texts: dict[str, tuple[str, str]] = {}  # path -> (class, text), for usage patterns
-    root = listing.root
+    items: list[tuple[str, str]] = []
     for rel in listing.paths:
         if rel in options.own_files:
             continue
@@ -198,43 +292,34 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
         if not options.include_vendored:
             why = classify.skip_reason(rel)
             if why is not None:
-                skipped[(why[0], why[1])] += 1
+                skipped[why] += 1
                 continue
         cls = classify.file_class(rel)
-        if cls is None:
-            continue
-        full = root / rel
-        try:
-            if full.is_symlink():
-                skipped[("symlink", rel)] += 1
-                continue
-            st = full.stat()
-            if st.st_size > options.max_file_bytes:
-                skipped[("too_large", rel)] += 1
-                continue
-            with open(full, "rb") as fh:
-                raw = fh.read()
-        except FileNotFoundError:
-            continue  # listed by git but deleted in the work tree
-        except (PermissionError, IsADirectoryError, OSError):
-            skipped[("unreadable", rel)] += 1
-            continue
-        if b"\0" in raw[:_BINARY_SNIFF]:
-            skipped[("binary", rel)] += 1
-            continue
-        files += 1
-        bytes_read += len(raw)
-        if cls == "manifest":
-            _scan_manifest(rel, _decode_manifest(raw), matchers, out)
-            continue
-        text = _scan_text(rel, cls, raw, matchers, out)
-        if text is not None and cls in classify.LANGUAGE_BY_EXT.values():
-            texts[rel] = (cls, text)
-    connections = _aggregate(out.evidence, compiled, texts)
+        if cls is not None:
+            items.append((rel, cls))
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(items) >= PARALLEL_MIN_FILES and sys.platform != "win32" else 1
+    if workers > 1:
+        outcomes = _run_parallel(listing.root, items, compiled, options, workers)
+    else:
+        outcomes = [_scan_batch(listing.root, items, compiled, options)]
+    evidence: list[Evidence] = []
+    suppressed: set[Suppressed] = set()
+    usage: dict[str, set[str]] = defaultdict(set)
+    files = bytes_read = 0
+    for o in outcomes:
+        evidence.extend(o.evidence)
+        suppressed.update(o.suppressed)
+        for why in o.skipped:
+            skipped[why] += 1
+        files += o.files
+        bytes_read += o.bytes
+        for pid, names in o.usage.items():
+            usage[pid] |= names
     skipped_list = tuple(Skipped(p, r, n) for (r, p), n in sorted(skipped.items(), key=lambda kv: (kv[0][1], kv[0][0])))
     return ScanResult(
-        connections=connections,
-        suppressed=tuple(sorted(set(out.suppressed))),
+        connections=_aggregate(evidence, compiled, usage),
+        suppressed=tuple(sorted(suppressed)),
         skipped=skipped_list,
         files_scanned=files,
         bytes_scanned=bytes_read,
@@ -243,7 +328,7 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
     )
 
 
-def _aggregate(evidence: list[Evidence], compiled: CompiledRules, texts: dict[str, tuple[str, str]]) -> tuple[Connection, ...]:
+def _aggregate(evidence: list[Evidence], compiled: CompiledRules, usage: dict[str, set[str]]) -> tuple[Connection, ...]:
     by_provider: dict[str, set[Evidence]] = defaultdict(set)
     for ev in evidence:
         by_provider[ev.provider].add(ev)
@@ -251,14 +336,6 @@ def _aggregate(evidence: list[Evidence], compiled: CompiledRules, texts: dict[st
     for pid, evs in sorted(by_provider.items()):
         provider = compiled.providers[pid]
         ordered = tuple(sorted(evs, key=lambda e: (e.path, e.line, e.rule)))
-        usage: set[str] = set()
-        if provider.usage:
-            strong_files = {e.path for e in ordered if e.evidence in ("import", "call") and e.path in texts}
-            for path in sorted(strong_files):
-                text = texts[path][1]
-                for name, pattern in provider.usage:
-                    if name not in usage and pattern.search(text):
-                        usage.add(name)
         connections.append(Connection(
             id=pid,
             provider=pid,
@@ -270,7 +347,7 @@ def _aggregate(evidence: list[Evidence], compiled: CompiledRules, texts: dict[st
             evidence=ordered,
             env_vars=tuple(sorted({e.env_var for e in ordered if e.env_var})),
             endpoints=tuple(sorted({e.endpoint for e in ordered if e.endpoint})),
-            usage_patterns=tuple(sorted(usage)),
+            usage_patterns=tuple(sorted(usage.get(pid, ()))),
         ))
     return tuple(connections)
 
