@@ -89,7 +89,7 @@ def evaluate(config: Config, scan: ScanResult, full_scan: bool) -> GateResult:
                 f"`connreg: ignore[{conn.provider}] -- <reason>` on the line",
         ))
     for entry in d.stale:
-        line = 1
+        line = entry.line
         findings.append(Finding(
             "stale", _severity(config, "stale", "warning"), f"Stale registry entry: {entry.id}",
             f"`{entry.id}` ({entry.provider}) is in {rel_registry} but no code uses it any more.",

@@ -54,6 +54,9 @@ class LoadedYaml:
                 line, col = node.start_mark.line + 1, node.start_mark.column + 1
             else:
                 return line, col
+        if node is not None and json_path:
+            # Fully resolved: point at the value itself, as compilers do.
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
         return line, col
 
 

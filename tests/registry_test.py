@@ -120,7 +120,7 @@ def test_validate_names_line_and_column(tmp_path):
     )
     code, _, err = connreg(repo, "validate")
     assert code == 2
-    assert "connections_registry.yaml:8:9: $.backend_connections[0].health.slo.availability:" in err
+    assert "connections_registry.yaml:8:23: $.backend_connections[0].health.slo.availability:" in err
 
 
 def test_non_utf8_and_binary_registry(tmp_path):

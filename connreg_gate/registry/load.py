@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 from connreg_gate import validation_cache, yamlio
-from connreg_gate.errors import MissingRegistryError, RegistryError
+from connreg_gate.errors import InputError, MissingRegistryError, RegistryError
 
 SECTIONS = ("backend_connections", "external_apis")
 _USERINFO_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
@@ -32,6 +32,7 @@ class Entry(NamedTuple):
     category: str
     status: str
     data: dict[str, Any]
+    line: int = 1
 
 
 class Registry(NamedTuple):
@@ -143,21 +144,16 @@ def read(path: Path) -> tuple[yamlio.LoadedYaml, str]:
             f"{path}: no registry yet. Create it from what the code uses with `connreg init`, review it, and commit it."
         )
     text = yamlio.read_text(path)
-    try:
-        return yamlio.loads(text, str(path), RegistryError), text
-    except RegistryError:
-        raise
+    return yamlio.loads(text, str(path), RegistryError), text
 
 
 def load(path: Path) -> Registry:
     """Parse and validate; raise RegistryError listing every problem."""
     try:
         loaded, text = read(path)
-    except RegistryError:
+    except (RegistryError, MissingRegistryError):
         raise
-    except MissingRegistryError:
-        raise
-    except Exception as exc:  # InputError from read_text
+    except InputError as exc:  # unreadable, binary, not UTF-8, too large
         raise RegistryError(str(exc)) from None
     found = problems(loaded, text)
     if found:
@@ -169,5 +165,6 @@ def to_registry(loaded: yamlio.LoadedYaml) -> Registry:
     entries = []
     for section in SECTIONS:
         for i, e in enumerate(loaded.data.get(section) or []):
-            entries.append(Entry(section, i, e["id"], e["provider"], e["category"], e.get("status") or "active", e))
+            line, _ = loaded.position([section, i])
+            entries.append(Entry(section, i, e["id"], e["provider"], e["category"], e.get("status") or "active", e, line))
     return Registry(loaded.path, tuple(entries))
