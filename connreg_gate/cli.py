@@ -232,6 +232,100 @@ def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: s
     raise SystemExit(result.exit_code)
 
 
+def _registry_for_cli(registry_path: str | None) -> tuple[Path, Any]:
+    from connreg_gate import config as config_mod
+    from connreg_gate.registry import load as registry_load
+
+    root = _root_for(Path.cwd())
+    path = Path(registry_path) if registry_path else config_mod.load(root).registry_path
+    return root, registry_load.load(path)
+
+
+@cli.command()
+@click.option("--id", "only_id", help="Probe one connection only.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), help="Append results to this JSONL history.")
+@click.option("--spof", is_flag=True, help="Also list single points of failure.")
+@click.option("--allow-hosts", default="", help="Comma-separated host patterns (fnmatch); probes to other hosts are refused.")
+@click.option("--allow-fork", is_flag=True, help="Probe even for a pull request from a fork (its registry is untrusted).")
+@click.option("--concurrency", type=click.IntRange(1, 512), default=32, show_default=True)
+@click.option("--fail-on", type=click.Choice(["slo", "any", "never"]), default="slo", show_default=True,
+              help="Exit 1 when a probe is down: of a connection with an SLO, of any, or never.")
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False))
+def probe(only_id: str | None, fmt: str, history_path: str | None, spof: bool, allow_hosts: str, allow_fork: bool,
+          concurrency: int, fail_on: str, registry_path: str | None) -> None:
+    """Run the health probes the registry declares, concurrently, each within its timeout."""
+    from connreg_gate import gate
+    from connreg_gate.probes import history, runner
+    from connreg_gate.probes import spof as spof_mod
+    from connreg_gate.report import probe_report
+
+    reason = None if allow_fork else runner.untrusted_fork()
+    if reason:
+        raise GateError(reason)
+    root, registry = _registry_for_cli(registry_path)
+    specs = runner.specs_from_registry(registry, only_id)
+    runner.check_allowed(specs, tuple(p.strip() for p in allow_hosts.split(",") if p.strip()))
+    results = runner.run(specs, root, concurrency)
+    spofs = spof_mod.find(registry) if spof else None
+    if history_path:
+        history.append(Path(history_path), results)
+    if fmt == "json":
+        probe_report.write_probe_json(results, spofs, sys.stdout)
+    else:
+        probe_report.write_probe_table(results, spofs, sys.stdout)
+    has_slo = {s.connection_id: s.has_slo for s in specs}
+    raise SystemExit(gate.probe_exit_code([(r, has_slo[r.connection_id]) for r in results], fail_on))
+
+
+def _parse_window(text: str) -> Any:
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"(\d+)([dhm])", text.strip())
+    if not m:
+        raise click.BadParameter("use a number and d, h or m, e.g. 30d, 24h, 90m", param_hint="--window")
+    n, unit = int(m.group(1)), m.group(2)
+    return dt.timedelta(days=n) if unit == "d" else dt.timedelta(hours=n) if unit == "h" else dt.timedelta(minutes=n)
+
+
+@cli.command()
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), required=True, help="Probe history (JSONL) to read.")
+@click.option("--window", default="30d", show_default=True, help="How far back: 30d, 24h, 90m.")
+@click.option("--as-of", "as_of", help="End of the window (ISO date or time, UTC); default now.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False))
+def slo(history_path: str, window: str, as_of: str | None, fmt: str, registry_path: str | None) -> None:
+    """SLO compliance per connection: availability, p95/p99, error rate, error budget and burn rate."""
+    import datetime as dt
+
+    from connreg_gate import gate
+    from connreg_gate.probes import slo as slo_mod
+    from connreg_gate.report import probe_report
+
+    span = _parse_window(window)
+    now = dt.datetime.now(dt.timezone.utc)
+    if as_of:
+        try:
+            now = dt.datetime.fromisoformat(as_of)
+        except ValueError:
+            raise click.BadParameter(f"{as_of!r} is not an ISO date or time", param_hint="--as-of") from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=dt.timezone.utc)
+            if len(as_of) == 10:  # a date: the end of that day
+                now += dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    _, registry = _registry_for_cli(registry_path)
+    warnings: list[str] = []
+    reports = slo_mod.compute(Path(history_path), registry, span, now, warnings)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    if fmt == "json":
+        probe_report.write_slo_json(reports, {"window": window, "as_of": now.isoformat()}, sys.stdout)
+    else:
+        probe_report.write_slo_table(reports, sys.stdout)
+    raise SystemExit(gate.slo_exit_code(reports))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises SystemExit to the caller)."""
     try:

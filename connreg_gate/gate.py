@@ -1,7 +1,7 @@
 """The only place that decides pass or fail, and with which exit code."""
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from connreg_gate import exit_codes
 from connreg_gate.config import Config
@@ -9,6 +9,10 @@ from connreg_gate.errors import GateError, MissingRegistryError
 from connreg_gate.models import Connection, ScanResult
 from connreg_gate.registry import diff as registry_diff
 from connreg_gate.registry import load as registry_load
+
+if TYPE_CHECKING:
+    from connreg_gate.probes.model import ProbeResult
+    from connreg_gate.probes.slo import SloReport
 
 
 class Finding(NamedTuple):
@@ -106,3 +110,24 @@ def evaluate(config: Config, scan: ScanResult, full_scan: bool) -> GateResult:
     findings.sort(key=lambda f: ({"error": 0, "warning": 1, "note": 2}[f.severity], f.check, f.path, f.line, f.provider))
     registered = tuple((c, e.id) for c, e in d.registered)
     return GateResult(tuple(findings), scan, registered, full_scan, rel_registry)
+
+
+PROBE_FAIL_MODES = ("slo", "any", "never")
+
+
+def probe_exit_code(results: "list[tuple[ProbeResult, bool]]", fail_on: str = "slo") -> int:
+    """Exit 1 when a probe is down: of a connection with an SLO (default), of any
+    connection, or never."""
+    from connreg_gate.probes.model import DOWN
+
+    if fail_on == "never":
+        return exit_codes.OK
+    for r, has_slo in results:
+        if r.status == DOWN and (fail_on == "any" or has_slo):
+            return exit_codes.GATE_FAILED
+    return exit_codes.OK
+
+
+def slo_exit_code(reports: "list[SloReport]") -> int:
+    """Exit 1 when any objective with data behind it is missed."""
+    return exit_codes.GATE_FAILED if any(not ok for r in reports for ok in r.met.values()) else exit_codes.OK

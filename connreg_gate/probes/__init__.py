@@ -1,0 +1,1 @@
+"""Health probes against the live connections the registry declares."""
