@@ -181,7 +181,11 @@ def validate(registry_file: str | None) -> None:
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write a JUnit XML report here.")
 @click.option("--github/--no-github", "github", default=None, help="GitHub annotations (default: on when GITHUB_ACTIONS=true).")
 @click.option("--registry", "registry_path", type=click.Path(dir_okay=False), help="Registry path (default from config).")
-def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: str | None, github: bool | None, registry_path: str | None) -> None:
+@click.option("--usage", multiple=True, type=click.Path(dir_okay=False), help="LLM usage file for the budget gate (repeatable).")
+@click.option("--as-of", "as_of", help="Budget date (YYYY-MM-DD, UTC); default today.")
+@click.option("--strict", is_flag=True, help="A malformed usage line is fatal instead of skipped.")
+def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: str | None, github: bool | None,
+          registry_path: str | None, usage: tuple[str, ...], as_of: str | None, strict: bool) -> None:
     """Fail when the code uses a connection the registry lacks (FILES: only those files, as pre-commit passes)."""
     from connreg_gate import config as config_mod
     from connreg_gate import gate
@@ -210,7 +214,19 @@ def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: s
         listing = Listing(root, tuple(sorted(set(rels))))
     else:
         listing = list_directory(root)
-    result = gate.evaluate(config, run_scan(listing, _load_rules(config), _scan_options(config)), full)
+    spends = None
+    if usage or config.usage or as_of:
+        from connreg_gate.registry import load as registry_load
+
+        try:
+            registry = registry_load.load(config.registry_path)
+        except GateError:
+            registry = None  # the gate reports the registry problem itself
+        if registry is not None:
+            spends, warnings, _ = _spend(root, config, registry, usage, _as_of(as_of), strict)
+            for w in warnings:
+                click.echo(f"warning: {w}", err=True)
+    result = gate.evaluate(config, run_scan(listing, _load_rules(config), _scan_options(config)), full, spends)
     if fmt == "json":
         check_report.write_json(result, sys.stdout)
     else:
@@ -324,6 +340,53 @@ def slo(history_path: str, window: str, as_of: str | None, fmt: str, registry_pa
     else:
         probe_report.write_slo_table(reports, sys.stdout)
     raise SystemExit(gate.slo_exit_code(reports))
+
+
+def _as_of(value: str | None) -> Any:
+    import datetime as dt
+
+    if not value:
+        return dt.datetime.now(dt.timezone.utc).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+def _spend(root: Path, config: Any, registry: Any, usage: tuple[str, ...], as_of: Any, strict: bool) -> tuple[list[Any], list[str], int]:
+    from connreg_gate.cost import collect, project, sources
+
+    problems = sources.Problems(strict)
+    paths = [Path(u) for u in usage] + [root / u for u in config.usage]
+    warnings: list[str] = []
+    spends = project.compute(collect.records(paths, registry, root, as_of, problems), registry, as_of, warnings)
+    return spends, problems.messages + warnings, problems.duplicates
+
+
+@cli.command()
+@click.option("--usage", multiple=True, type=click.Path(dir_okay=False), help="Usage file: JSONL/CSV request log or OTLP JSON (repeatable).")
+@click.option("--as-of", "as_of", help="Report date (YYYY-MM-DD, UTC); default today.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--strict", is_flag=True, help="A malformed usage line is fatal instead of skipped.")
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False))
+def cost(usage: tuple[str, ...], as_of: str | None, fmt: str, strict: bool, registry_path: str | None) -> None:
+    """Month-to-date LLM spend per API and model, projection, budget status and exhaustion date."""
+    from connreg_gate import config as config_mod
+    from connreg_gate.errors import MissingRegistryError
+    from connreg_gate.registry import load as registry_load
+    from connreg_gate.report import cost_report
+
+    day = _as_of(as_of)
+    root = _root_for(Path.cwd())
+    config = config_mod.load(root)
+    path = Path(registry_path) if registry_path else config.registry_path
+    try:
+        registry = registry_load.load(path)
+    except MissingRegistryError:
+        registry = None  # costs without budgets still make sense
+    spends, warnings, duplicates = _spend(root, config, registry, usage, day, strict)
+    writer = cost_report.write_json if fmt == "json" else cost_report.write_table
+    writer(spends, day.isoformat(), warnings, duplicates, sys.stdout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

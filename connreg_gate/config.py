@@ -21,6 +21,8 @@ class Config(NamedTuple):
     max_file_bytes: int = 1024 * 1024
     include_test_only: bool = False
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
+    usage: tuple[str, ...] = ()
+    budget_gate: str = "projected"
 
     @property
     def registry_path(self) -> Path:
@@ -89,4 +91,6 @@ def load(root: Path) -> Config:
         max_file_bytes=int(data.get("max_file_bytes", 1024 * 1024)),
         include_test_only=bool(data.get("include_test_only", False)),
         fail_on=tuple(sorted(set(data.get("fail_on", DEFAULT_FAIL_ON)))),
+        usage=tuple(data.get("usage", ())),
+        budget_gate=data.get("budget_gate", "projected"),
     )

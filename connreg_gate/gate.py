@@ -11,6 +11,7 @@ from connreg_gate.registry import diff as registry_diff
 from connreg_gate.registry import load as registry_load
 
 if TYPE_CHECKING:
+    from connreg_gate.cost.project import ApiSpend
     from connreg_gate.probes.model import ProbeResult
     from connreg_gate.probes.slo import SloReport
 
@@ -56,7 +57,31 @@ def _severity(config: Config, check: str, default: str) -> str:
     return "error" if check in config.fail_on else default
 
 
-def evaluate(config: Config, scan: ScanResult, full_scan: bool) -> GateResult:
+def budget_findings(spends: "list[ApiSpend]", mode: str = "projected") -> list[Finding]:
+    """OVER fails (projected or actual spend above budget; with mode "actual", only actual);
+    CRITICAL and WARNING warn."""
+    out = []
+    for s in spends:
+        if s.status in ("OK", "NO_BUDGET") or s.budget_monthly is None:
+            continue
+        actual_over = s.budget_monthly is not None and s.month_to_date > s.budget_monthly
+        failing = s.status == "OVER" and (mode == "projected" or actual_over)
+        runs_out = f", runs out on {s.exhaustion_date.isoformat()}" if s.exhaustion_date else ""
+        message = (f"{s.id} ({s.provider}) has spent {s.currency} {s.month_to_date:.2f} this month, projected "
+                   f"{s.projected_month:.2f}, against a budget of {s.budget_monthly:.2f}{runs_out}.")
+        out.append(Finding("budget", "error" if failing else "warning", f"Budget {s.status}: {s.id}", message,
+                           provider=s.provider, fix="raise cost.budget_monthly in the registry, or reduce usage"))
+    for s in spends:
+        for kind in ("rpm", "tpm"):
+            quota, peak = s.rate_limits.get(f"{kind}_quota"), s.rate_limits.get(f"peak_{kind}", 0)
+            if quota and peak > quota:
+                out.append(Finding("rate_limit", "warning", f"Rate limit exceeded: {s.id}",
+                                   f"{s.id} peaked at {peak:,} {kind} against a quota of {quota:,}.",
+                                   provider=s.provider, fix=f"raise quotas.{kind} or spread the load"))
+    return out
+
+
+def evaluate(config: Config, scan: ScanResult, full_scan: bool, spends: "list[ApiSpend] | None" = None) -> GateResult:
     registry_path = config.registry_path
     rel_registry = config.registry
     findings: list[Finding] = []
@@ -107,6 +132,8 @@ def evaluate(config: Config, scan: ScanResult, full_scan: bool) -> GateResult:
                 f"{s.rule} suppressed at {s.path}:{s.line}" + (f" ({s.reason})" if s.reason else " (no reason given)"),
                 s.path, s.line, s.provider,
             ))
+    if spends:
+        findings.extend(budget_findings(spends, config.budget_gate))
     findings.sort(key=lambda f: ({"error": 0, "warning": 1, "note": 2}[f.severity], f.check, f.path, f.line, f.provider))
     registered = tuple((c, e.id) for c, e in d.registered)
     return GateResult(tuple(findings), scan, registered, full_scan, rel_registry)

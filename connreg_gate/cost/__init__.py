@@ -1,0 +1,1 @@
+"""LLM usage turned into spend, projections and budget status."""
