@@ -174,17 +174,33 @@ def validate(registry_file: str | None) -> None:
     click.echo(f"{path}: valid ({len(registry.entries)} entries)")
 
 
+def _write_report(path: str | None, writer: Callable[[Any, Any], None], result: Any) -> None:
+    """Render fully in memory, then replace the file atomically."""
+    if not path:
+        return
+    import io
+
+    from connreg_gate import yamlio
+
+    buf = io.StringIO()
+    writer(result, buf)
+    yamlio.atomic_write(path, buf.getvalue())
+
+
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=str))
 @click.option("--diff-base", metavar="REF", help="Only files changed since the merge-base with REF (pull-request mode).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write a JUnit XML report here.")
+@click.option("--sarif", "sarif_path", type=click.Path(dir_okay=False), help="Also write a SARIF 2.1.0 report here (for code scanning).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
 @click.option("--github/--no-github", "github", default=None, help="GitHub annotations (default: on when GITHUB_ACTIONS=true).")
 @click.option("--registry", "registry_path", type=click.Path(dir_okay=False), help="Registry path (default from config).")
 @click.option("--usage", multiple=True, type=click.Path(dir_okay=False), help="LLM usage file for the budget gate (repeatable).")
 @click.option("--as-of", "as_of", help="Budget date (YYYY-MM-DD, UTC); default today.")
 @click.option("--strict", is_flag=True, help="A malformed usage line is fatal instead of skipped.")
-def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: str | None, github: bool | None,
+def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: str | None, sarif_path: str | None,
+          json_path: str | None, github: bool | None,
           registry_path: str | None, usage: tuple[str, ...], as_of: str | None, strict: bool) -> None:
     """Fail when the code uses a connection the registry lacks (FILES: only those files, as pre-commit passes)."""
     from connreg_gate import config as config_mod
@@ -231,13 +247,12 @@ def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: s
         check_report.write_json(result, sys.stdout)
     else:
         check_report.write_text(result, sys.stdout)
-    if junit_path:
-        from connreg_gate import yamlio
+    _write_report(junit_path, check_report.write_junit, result)
+    _write_report(json_path, check_report.write_json, result)
+    if sarif_path:
+        from connreg_gate.report import sarif
 
-        import io
-        buf = io.StringIO()
-        check_report.write_junit(result, buf)
-        yamlio.atomic_write(junit_path, buf.getvalue())
+        _write_report(sarif_path, sarif.write, result)
     on_github = github if github is not None else os.environ.get("GITHUB_ACTIONS") == "true"
     if on_github:
         check_report.write_annotations(result, sys.stdout if fmt == "text" else sys.stderr)
@@ -387,6 +402,113 @@ def cost(usage: tuple[str, ...], as_of: str | None, fmt: str, strict: bool, regi
     spends, warnings, duplicates = _spend(root, config, registry, usage, day, strict)
     writer = cost_report.write_json if fmt == "json" else cost_report.write_table
     writer(spends, day.isoformat(), warnings, duplicates, sys.stdout)
+
+
+def _registry_change(root: Path, registry_rel: str, base: str, current: Any) -> Any:
+    import subprocess
+
+    import yaml
+
+    from connreg_gate.report.markdown import RegistryChange
+
+    proc = subprocess.run(["git", "show", f"{base}:{registry_rel}"], cwd=root, capture_output=True, text=True)
+    before: set[str] = set()
+    if proc.returncode == 0:
+        try:
+            doc = yaml.safe_load(proc.stdout) or {}
+            for section in ("backend_connections", "external_apis"):
+                before |= {e.get("id") for e in (doc.get(section) or []) if isinstance(e, dict)}
+        except yaml.YAMLError:
+            pass
+    else:
+        verify = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], cwd=root, capture_output=True)
+        if verify.returncode != 0:
+            raise GateError(f"--base {base}: unknown revision (fetch it, e.g. `git fetch origin {base}`)")
+    after = current.ids() if current is not None else set()
+    return RegistryChange(base, tuple(sorted(after - before)), tuple(sorted(before - after - {None})))
+
+
+@cli.command()
+@click.option("--base", "base_ref", help="Compare the registry with this ref (e.g. origin/main).")
+@click.option("--usage", multiple=True, type=click.Path(dir_okay=False), help="LLM usage file for the budget section.")
+@click.option("--as-of", "as_of", help="Budget date (YYYY-MM-DD).")
+@click.option("--probe-results", type=click.Path(dir_okay=False, exists=True), help="JSON from `connreg probe --format json`.")
+@click.option("--post", is_flag=True, help="Upsert the sticky comment on the pull request (needs GITHUB_TOKEN).")
+@click.option("--pr", "pr_number", type=int, help="Pull request number (default: from GITHUB_EVENT_PATH).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Also write the Markdown here.")
+def comment(base_ref: str | None, usage: tuple[str, ...], as_of: str | None, probe_results: str | None, post: bool,
+            pr_number: int | None, output: str | None) -> None:
+    """Render (and with --post, upsert) the pull-request summary as Markdown."""
+    import json as jsonlib
+
+    from connreg_gate import config as config_mod
+    from connreg_gate import gate, yamlio
+    from connreg_gate.discover.files import list_directory
+    from connreg_gate.discover.scanner import scan as run_scan
+    from connreg_gate.registry import load as registry_load
+    from connreg_gate.report import markdown
+
+    root = _root_for(Path.cwd())
+    config = config_mod.load(root)
+    try:
+        registry = registry_load.load(config.registry_path)
+    except GateError:
+        registry = None
+    spends = None
+    if registry is not None and (usage or config.usage or as_of):
+        spends, _, _ = _spend(root, config, registry, usage, _as_of(as_of), False)
+    result = gate.evaluate(config, run_scan(list_directory(root), _load_rules(config), _scan_options(config)), True, spends)
+    change = _registry_change(root, config.registry, base_ref, registry) if base_ref else None
+    probes = None
+    if probe_results:
+        try:
+            probes = jsonlib.loads(Path(probe_results).read_text(encoding="utf-8")).get("results", [])
+        except (ValueError, AttributeError):
+            raise GateError(f"{probe_results}: not the JSON of `connreg probe --format json`") from None
+    body = markdown.render(result, change, spends, probes)
+    if output:
+        yamlio.atomic_write(output, body)
+    if not post:
+        click.echo(body, nl=False)
+        return
+    from connreg_gate.integrations import github
+
+    token = os.environ.get("GITHUB_TOKEN")
+    repository = os.environ.get("GITHUB_REPOSITORY")
+    number = pr_number or github.pr_number_from_event()
+    if not token or not repository or not number:
+        missing = [n for n, v in (("GITHUB_TOKEN", token), ("GITHUB_REPOSITORY", repository), ("--pr or GITHUB_EVENT_PATH", number)) if not v]
+        raise GateError(f"--post needs {', '.join(missing)}")
+    client = github.Client(token, repository, os.environ.get("GITHUB_API_URL", "https://api.github.com"))
+    try:
+        posted = client.upsert(number, body, markdown.MARKER)
+    finally:
+        client.close()
+    if posted.warning:
+        click.echo(f"::warning title=connreg comment::{posted.warning}", err=True)
+        click.echo(body, nl=False)
+        return
+    click.echo(f"{posted.action} comment {posted.comment_id} on #{number}: {posted.url}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["backstage", "cyclonedx"]), required=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
+@click.option("--timestamp", is_flag=True, help="Include a generation timestamp (CycloneDX); off for clean diffs.")
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False))
+def export(fmt: str, output: str | None, timestamp: bool, registry_path: str | None) -> None:
+    """Export the registry as Backstage catalog entities or a CycloneDX 1.6 BOM of services."""
+    from connreg_gate import yamlio
+    from connreg_gate.integrations import catalog
+
+    root, registry = _registry_for_cli(registry_path)
+    project = yamlio.load(Path(registry.path)).data.get("project") or {}
+    project = {"name": root.name, **{k: v for k, v in project.items() if v}}
+    text = catalog.backstage(registry, project) if fmt == "backstage" else catalog.cyclonedx(registry, project, timestamp)
+    if output:
+        yamlio.atomic_write(output, text)
+    else:
+        click.echo(text, nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
