@@ -199,9 +199,12 @@ def _write_report(path: str | None, writer: Callable[[Any, Any], None], result: 
 @click.option("--usage", multiple=True, type=click.Path(dir_okay=False), help="LLM usage file for the budget gate (repeatable).")
 @click.option("--as-of", "as_of", help="Budget date (YYYY-MM-DD, UTC); default today.")
 @click.option("--strict", is_flag=True, help="A malformed usage line is fatal instead of skipped.")
+@click.option("--baseline-ref", metavar="REF", help="Readiness baseline: evaluate at the merge-base with REF (default: readiness_scorecard.yaml).")
+@click.option("--no-readiness", is_flag=True, help="Skip the readiness gate (it never runs for FILES, the pre-commit path).")
 def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: str | None, sarif_path: str | None,
           json_path: str | None, github: bool | None,
-          registry_path: str | None, usage: tuple[str, ...], as_of: str | None, strict: bool) -> None:
+          registry_path: str | None, usage: tuple[str, ...], as_of: str | None, strict: bool,
+          baseline_ref: str | None, no_readiness: bool) -> None:
     """Fail when the code uses a connection the registry lacks (FILES: only those files, as pre-commit passes)."""
     from connreg_gate import config as config_mod
     from connreg_gate import gate
@@ -242,7 +245,17 @@ def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: s
             spends, warnings, _ = _spend(root, config, registry, usage, _as_of(as_of), strict)
             for w in warnings:
                 click.echo(f"warning: {w}", err=True)
-    result = gate.evaluate(config, run_scan(listing, _load_rules(config), _scan_options(config)), full, spends)
+    scanned = run_scan(listing, _load_rules(config), _scan_options(config))
+    readiness_findings = None
+    if not files and not no_readiness and config.readiness:
+        today = _as_of(as_of)
+        full_listing = listing if full else None
+        connections = scanned.connections if full else None
+        results, _, baseline = _readiness(root, config, today, full_listing, connections)
+        if baseline_ref:
+            baseline = _baseline_at(root, config, baseline_ref, today)
+        readiness_findings = gate.readiness_findings(results, baseline, config.readiness_strict)
+    result = gate.evaluate(config, scanned, full, spends, readiness_findings)
     if fmt == "json":
         check_report.write_json(result, sys.stdout)
     else:
@@ -509,6 +522,56 @@ def export(fmt: str, output: str | None, timestamp: bool, registry_path: str | N
         yamlio.atomic_write(output, text)
     else:
         click.echo(text, nl=False)
+
+
+def _readiness(root: Path, config: Any, today: Any, listing: Any = None, connections: Any = None) -> tuple[list[Any], Any, Any]:
+    from connreg_gate.readiness import run as readiness_run
+
+    results, facts = readiness_run.evaluate_tree(root, _load_rules(config), _scan_options(config), listing, connections)
+    results, baseline = readiness_run.with_attestations(root, results, today)
+    return results, facts, baseline
+
+
+def _baseline_at(root: Path, config: Any, ref: str, today: Any) -> Any:
+    from connreg_gate.discover.files import git_toplevel
+    from connreg_gate.readiness import baseline as baseline_mod
+    from connreg_gate.readiness.scorecard import Baseline
+
+    top = git_toplevel(root) or root
+    prefix = root.resolve().relative_to(top.resolve())
+
+    def evaluate_tree(tree: Path) -> Any:
+        results, _, _ = _readiness(tree / prefix, config, today)
+        return Baseline(f"{ref} (merge-base)", {r.id: r.status for r in results})
+
+    return baseline_mod.evaluate_at(root, ref, evaluate_tree)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--verbose", "-v", is_flag=True, help="Every checkpoint with its evidence (table format).")
+@click.option("--write", is_flag=True, help="Write readiness_scorecard.yaml (the committed baseline).")
+@click.option("--as-of", "as_of", help="Date for attestation expiry (YYYY-MM-DD); default today.")
+def readiness(path: str | None, fmt: str, verbose: bool, write: bool, as_of: str | None) -> None:
+    """Score the 80 commercial-readiness checkpoints from evidence in the repository."""
+    from connreg_gate import config as config_mod
+    from connreg_gate import yamlio
+    from connreg_gate.readiness import scorecard
+    from connreg_gate.report import readiness_report
+
+    root = Path(path).resolve() if path else _root_for(Path.cwd())
+    config = config_mod.load(root)
+    results, facts, _ = _readiness(root, config, _as_of(as_of))
+    if fmt == "json":
+        readiness_report.write_json(results, facts, sys.stdout)
+    else:
+        readiness_report.write_table(results, facts, sys.stdout, verbose)
+    if write:
+        target = root / scorecard.FILENAME
+        raw = [r._replace(status=r.status) for r in results]
+        yamlio.atomic_write(target, scorecard.render(raw, target))
+        click.echo(f"wrote {target}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

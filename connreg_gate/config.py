@@ -23,6 +23,8 @@ class Config(NamedTuple):
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
     usage: tuple[str, ...] = ()
     budget_gate: str = "projected"
+    readiness: bool = True
+    readiness_strict: bool = False
 
     @property
     def registry_path(self) -> Path:
@@ -93,4 +95,6 @@ def load(root: Path) -> Config:
         fail_on=tuple(sorted(set(data.get("fail_on", DEFAULT_FAIL_ON)))),
         usage=tuple(data.get("usage", ())),
         budget_gate=data.get("budget_gate", "projected"),
+        readiness=bool(data.get("readiness", True)),
+        readiness_strict=bool(data.get("readiness_strict", False)),
     )

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from connreg_gate.cost.project import ApiSpend
     from connreg_gate.probes.model import ProbeResult
     from connreg_gate.probes.slo import SloReport
+    from connreg_gate.readiness.evaluate import Result as ReadinessResult
+    from connreg_gate.readiness.scorecard import Baseline
 
 
 class Finding(NamedTuple):
@@ -81,7 +83,41 @@ def budget_findings(spends: "list[ApiSpend]", mode: str = "projected") -> list[F
     return out
 
 
-def evaluate(config: Config, scan: ScanResult, full_scan: bool, spends: "list[ApiSpend] | None" = None) -> GateResult:
+RANK = {"pass": 3, "n/a": 3, "partial": 2, "fail": 1}
+
+
+def readiness_findings(results: "list[ReadinessResult]", baseline: "Baseline | None", strict: bool = False) -> list[Finding]:
+    """A new blocker fails: a blocker failing now that passed (or was n/a, or absent) in the
+    baseline. Without a baseline, failing blockers fail only when ``strict``. Other
+    checkpoints whose status dropped warn."""
+    out = []
+    for r in results:
+        where = r.evidence[0] if r.evidence else None
+        path, line = (where.path, where.line) if where and not where.path.startswith("(") else ("", 0)
+        looked = "; ".join(l["looked_for"] for l in r.looked_for[:3])
+        detail = f" Looked for: {looked}." if looked and r.status != "pass" else ""
+        before = baseline.statuses.get(r.id) if baseline else None
+        if r.severity == "blocker" and r.status == "fail":
+            if baseline is None:
+                severity = "error" if strict else "warning"
+                message = f"Blocker {r.id} fails ({r.title}).{detail}"
+            elif before in (None, "pass", "n/a"):
+                severity = "error"
+                message = f"New blocker {r.id}: it fails now but was {before or 'absent'} in {baseline.source} ({r.title}).{detail}"
+            else:
+                severity = "warning"
+                message = f"Blocker {r.id} still fails ({r.title}).{detail}"
+            out.append(Finding("readiness", severity, f"Readiness blocker: {r.id}", message, path, line,
+                               fix=r.remediation))
+        elif baseline is not None and before is not None and RANK.get(r.status, 0) < RANK.get(before, 0):
+            out.append(Finding("readiness", "warning", f"Readiness regression: {r.id}",
+                               f"{r.id} dropped from {before} to {r.status} ({r.title}).{detail}", path, line,
+                               fix=r.remediation))
+    return out
+
+
+def evaluate(config: Config, scan: ScanResult, full_scan: bool, spends: "list[ApiSpend] | None" = None,
+             readiness: "list[Finding] | None" = None) -> GateResult:
     registry_path = config.registry_path
     rel_registry = config.registry
     findings: list[Finding] = []
@@ -134,6 +170,8 @@ def evaluate(config: Config, scan: ScanResult, full_scan: bool, spends: "list[Ap
             ))
     if spends:
         findings.extend(budget_findings(spends, config.budget_gate))
+    if readiness:
+        findings.extend(readiness)
     findings.sort(key=lambda f: ({"error": 0, "warning": 1, "note": 2}[f.severity], f.check, f.path, f.line, f.provider))
     registered = tuple((c, e.id) for c, e in d.registered)
     return GateResult(tuple(findings), scan, registered, full_scan, rel_registry)

@@ -15,6 +15,7 @@ from typing import Any, Iterable, NamedTuple
 
 from connreg_gate import yamlio
 from connreg_gate.errors import RulePackError
+from connreg_gate.literals import required_literals
 from connreg_gate.models import Pattern, Provider, Rule
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_+-]*)+$")
@@ -68,27 +69,6 @@ def _import_keywords(lang: str, m: str) -> tuple[str, ...]:
     if lang == "python" and "." in low:
         return (low, low.rsplit(".", 1)[1])
     return (low,)
-
-
-_LITERAL_RUN = re.compile(r"(?:\\.|[^\\\[\](){}|*+?^$.])+")
-
-
-def literal_keywords(pattern: str) -> tuple[str, ...]:
-    """The longest literal run of a simple regex, lowercased, as its prefilter keyword.
-
-    Only used for top-level literals: a pattern with alternation at top level must
-    declare its keywords explicitly.
-    """
-    runs = []
-    for m in _LITERAL_RUN.finditer(pattern):
-        text = re.sub(r"\\([^A-Za-z0-9])", r"\1", m.group(0))
-        if "\\" in text:
-            text = max(re.split(r"\\[A-Za-z]", text), key=len)
-        runs.append(text)
-    best = max(runs, key=len) if runs else ""
-    if len(best) < 3:
-        return ()
-    return (best.lower(),)
 
 
 class CompiledRules(NamedTuple):
@@ -151,7 +131,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
     for i, call in enumerate(calls):
         if isinstance(call, str):
             call = {"pattern": call}
-        kws = tuple(k.lower() for k in call.get("keywords", ())) or literal_keywords(call["pattern"])
+        kws = tuple(k.lower() for k in call.get("keywords", ())) or required_literals(call["pattern"])
         if not kws:
             raise RulePackError(f"{where}: call pattern {call['pattern']!r} needs explicit keywords")
         langs = frozenset(call.get("languages", SOURCE_LANGUAGES))
@@ -214,15 +194,16 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
 
 
 def _explicit_rule(pack: str, spec: dict[str, Any], where: str) -> Rule:
-    kws = tuple(k.lower() for k in spec.get("keywords", ())) or literal_keywords(spec["pattern"])
+    flags = re.IGNORECASE if spec.get("ignore_case") else 0
+    pattern = _compile(spec["pattern"], where, flags)  # an invalid regex is reported first
+    kws = tuple(k.lower() for k in spec.get("keywords", ())) or required_literals(spec["pattern"])
     if not kws:
         raise RulePackError(f"{where}: rule {spec['id']} needs `keywords` (no literal of 3+ characters in its pattern)")
-    flags = re.IGNORECASE if spec.get("ignore_case") else 0
     classes = spec.get("files") or list(SOURCE_LANGUAGES)
     return Rule(
         id=spec["id"], provider=spec["provider"], evidence=spec.get("evidence", "call"),
         confidence=spec.get("confidence", "strong" if spec.get("evidence", "call") in ("import", "call") else "medium"),
-        file_classes=frozenset(classes), keywords=kws, pattern=_compile(spec["pattern"], where, flags), pack=pack,
+        file_classes=frozenset(classes), keywords=kws, pattern=pattern, pack=pack,
     )
 
 

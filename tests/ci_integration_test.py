@@ -54,13 +54,13 @@ def test_sarif_validates_and_fingerprints_survive_moved_lines(failing_repo):
     assert connreg(failing_repo, "check", "--sarif", "out.sarif").returncode == 1
     first = json.loads((failing_repo / "out.sarif").read_text())
     Draft7Validator(schema).validate(first)
-    results = first["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"CRG001"}
+    results = [r for r in first["runs"][0]["results"] if r["ruleId"] == "CRG001"]
+    assert {r["ruleId"] for r in first["runs"][0]["results"]} <= {"CRG001", "CRG008"}
     assert sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results) == ["db.py", "sms.py"]
     assert "Hunter2Hunter2" not in (failing_repo / "out.sarif").read_text()
     (failing_repo / "sms.py").write_text("import os\n\n\n# moved down\nfrom twilio.rest import Client\n")
     connreg(failing_repo, "check", "--sarif", "out2.sarif")
-    second = json.loads((failing_repo / "out2.sarif").read_text())["runs"][0]["results"]
+    second = [r for r in json.loads((failing_repo / "out2.sarif").read_text())["runs"][0]["results"] if r["ruleId"] == "CRG001"]
     fp = lambda rs: sorted(r["partialFingerprints"]["connregFinding/v1"] for r in rs)
     assert fp(results) == fp(second)
     lines = sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in second)
@@ -275,8 +275,9 @@ def test_action_check_step_sets_outputs(failing_repo, tmp_path):
     proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=failing_repo, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    assert outputs.pop("warnings").isdigit()  # readiness warnings vary with the catalog
     assert outputs == {"exit-code": "1", "sarif-file": "connreg.sarif", "junit-file": "connreg-junit.xml",
-                       "json-file": "connreg.json", "result": "fail", "errors": "2", "warnings": "0", "unregistered": "2"}
+                       "json-file": "connreg.json", "result": "fail", "errors": "2", "unregistered": "2"}
     assert "::error file=sms.py,line=2" in proc.stdout
     for name in ("connreg.sarif", "connreg-junit.xml", "connreg.json"):
         assert (failing_repo / name).exists()

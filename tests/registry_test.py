@@ -148,7 +148,7 @@ def test_diff_base_mode(tmp_path):
 
     data = json.loads(out)
     assert code == 1 and data["mode"] == "files"
-    assert [f["provider"] for f in data["findings"]] == ["anthropic"]
+    assert [f["provider"] for f in data["findings"] if f["check"] == "unregistered"] == ["anthropic"]
     code, _, err = connreg(repo, "check", "--diff-base", "nope")
     assert code == 2 and "--diff-base nope" in err
 

@@ -26,6 +26,9 @@ RULES: dict[str, tuple[str, str, str, str]] = {
                    "Suppressions are listed so reviewers can check each reason."),
     "budget": ("CRG006", "BudgetOverrun", "An LLM API is over or near its monthly budget",
                "Raise cost.budget_monthly in the registry or reduce usage; `connreg cost` shows the detail."),
+    "readiness": ("CRG008", "ReadinessBlocker", "A commercial-readiness checkpoint fails or regressed",
+                  "Run `connreg readiness -v` for the evidence and what was looked for; fix it or attest it in "
+                  "readiness_scorecard.yaml."),
     "rate_limit": ("CRG007", "RateLimitExceeded", "Peak usage exceeded the declared rate limit",
                    "Raise quotas.rpm/tpm or spread the load."),
 }

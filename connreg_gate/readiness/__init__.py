@@ -1,0 +1,1 @@
+"""Commercial readiness: 80 checkpoints scored from evidence in the repository."""
