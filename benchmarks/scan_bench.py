@@ -98,6 +98,7 @@ def main() -> int:
         if rg:
             results["rg 60 keywords -i (2 threads), Django tree"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(django)], args.repeat)
         results["connreg scan, Django tree"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(django)], args.repeat)
+        results["connreg readiness, Django tree"] = best([*connreg, "readiness", "--format", "json", str(django)], args.repeat)
     # The pre-commit path: 20 source files, interpreter start included.
     sample = sorted(str(p) for p in args.corpus.rglob("*.py"))[:: max(1, len(list(args.corpus.rglob("*.py"))) // 20)][:20]
     results["connreg scan 20 files"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, *sample], args.repeat * 3)

@@ -31,6 +31,7 @@ class Corpus(NamedTuple):
     files: tuple[SourceFile, ...]
     paths: tuple[str, ...]  # every listed path (for file-existence signals), vendored excluded
     dependencies: tuple[tuple[str, str, str, int, bool], ...]  # (ecosystem, name, path, line, dev)
+    path_blob: str = ""  # every path on its own line, for one-pass glob matching
 
 
 def scopes_of(path: str) -> frozenset[str]:
@@ -92,4 +93,4 @@ def build(listing: Listing, max_file_bytes: int = TEXT_CAP) -> Corpus:
         if "manifest" in scopes:
             for d in manifests.parse(rel, text):
                 deps.append((d.ecosystem, d.name.lower(), rel, d.line, d.dev or "test" in scopes))
-    return Corpus(listing.root, tuple(files), tuple(paths), tuple(deps))
+    return Corpus(listing.root, tuple(files), tuple(paths), tuple(deps), "\n".join(paths))

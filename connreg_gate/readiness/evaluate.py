@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from collections import defaultdict
 from importlib import resources
 from typing import Any, Iterable, NamedTuple
@@ -93,10 +94,8 @@ class Facts(NamedTuple):
 
 
 def _any_path(corpus: Corpus, globs: Iterable[str]) -> str | None:
-    for path in corpus.paths:
-        if any(_glob_match(path, g) for g in globs):
-            return path
-    return None
+    m = _globs_pattern(tuple(globs)).search(corpus.path_blob)
+    return m.group(0) if m else None
 
 
 def _any_dep(corpus: Corpus, names: Iterable[tuple[str, str]], dev_ok: bool = False) -> str | None:
@@ -184,12 +183,39 @@ def compute_facts(corpus: Corpus, connections: Iterable[Connection]) -> Facts:
 
 # --- signals ---------------------------------------------------------------------------
 
-def _glob_match(path: str, glob: str) -> bool:
+def glob_regex(glob: str) -> str:
+    """A path glob as a regex over posix paths: `*` and `?` stay within one directory,
+    `**/` spans any number of them, and a glob without `/` matches the file name anywhere."""
+    out = []
+    i = 0
     if "/" not in glob:
-        return fnmatch.fnmatch(path.rsplit("/", 1)[-1], glob)
-    if fnmatch.fnmatch(path, glob):
-        return True
-    return glob.startswith("**/") and fnmatch.fnmatch(path, glob[3:])
+        out.append("(?:[^\n]*/)?")
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out.append("(?:[^\n]*/)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append("[^\n]*")
+            i += 2
+        elif glob[i] == "*":
+            out.append("[^/\n]*")
+            i += 1
+        elif glob[i] == "?":
+            out.append("[^/\n]")
+            i += 1
+        else:
+            out.append(re.escape(glob[i]))
+            i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _globs_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("^(?:" + "|".join(glob_regex(g) for g in globs) + ")$", re.MULTILINE)
+
+
+def _glob_match(path: str, glob: str) -> bool:
+    return _globs_pattern((glob,)).match(path) is not None
 
 
 def _in_scope(scopes: frozenset[str], signal: Signal) -> bool:
@@ -244,18 +270,18 @@ def _match_signal(signal: Signal, index: int, corpus: Corpus, searcher: _Searche
                     break
         return hits
     if signal.pattern is None:
-        for path in corpus.paths:
-            if any(_glob_match(path, g) for g in signal.globs):
-                hits.append(Hit(path, 1, signal.name))
-                if len(hits) >= MAX_EVIDENCE_PER_SIGNAL:
-                    break
+        # One regex pass over all paths joined by newlines, instead of paths x globs fnmatch calls.
+        for m in _globs_pattern(signal.globs).finditer(corpus.path_blob):
+            hits.append(Hit(m.group(0), 1, signal.name))
+            if len(hits) >= MAX_EVIDENCE_PER_SIGNAL:
+                break
         return hits
     regex = signal.pattern.compiled()
     for fi in searcher.candidates.get(index, ()):
         f = corpus.files[fi]
         if not _in_scope(f.scopes, signal):
             continue
-        if signal.globs and not any(_glob_match(f.path, g) for g in signal.globs):
+        if signal.globs and not _globs_pattern(signal.globs).match(f.path):
             continue
         m = regex.search(f.text)
         if m:
