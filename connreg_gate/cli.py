@@ -574,6 +574,60 @@ def readiness(path: str | None, fmt: str, verbose: bool, write: bool, as_of: str
         click.echo(f"wrote {target}", err=True)
 
 
+@cli.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory for the four HTML files.")
+@click.option("--history", "history_path", type=click.Path(dir_okay=False), help="Probe history (JSONL) for health, SLO and latency.")
+@click.option("--usage", multiple=True, type=click.Path(dir_okay=False), help="LLM usage file for cost panels (repeatable).")
+@click.option("--as-of", "as_of", help="Date for cost and SLO windows (YYYY-MM-DD); default today.")
+@click.option("--no-readiness", is_flag=True, help="Skip the readiness panel's evaluation.")
+@click.option("--registry", "registry_path", type=click.Path(dir_okay=False))
+def dashboard(out_dir: str, history_path: str | None, usage: tuple[str, ...], as_of: str | None, no_readiness: bool,
+              registry_path: str | None) -> None:
+    """Write self-contained HTML dashboards: backend, external APIs, readiness and the unified view."""
+    import datetime as dt
+
+    from connreg_gate import config as config_mod
+    from connreg_gate import yamlio
+    from connreg_gate.discover.files import list_directory
+    from connreg_gate.discover.scanner import scan as run_scan
+    from connreg_gate.probes import history as history_mod
+    from connreg_gate.probes import slo as slo_mod
+    from connreg_gate.readiness.evaluate import summary as readiness_summary
+    from connreg_gate.registry import diff as diff_mod
+    from connreg_gate.registry import load as registry_load
+    from connreg_gate.report.html import build
+
+    root = _root_for(Path.cwd())
+    config = config_mod.load(root)
+    path = Path(registry_path) if registry_path else config.registry_path
+    registry = registry_load.load(path)
+    day = _as_of(as_of)
+    listing = list_directory(root)
+    scanned = run_scan(listing, _load_rules(config), _scan_options(config))
+    d = diff_mod.diff(scanned.connections, registry, True, config.include_test_only)
+    unregistered = [{"id": c.id, "provider": c.provider, "category": c.category, "kind": c.kind} for c in d.unregistered]
+    history = slo = None
+    default_history = ".connreg/probe_history.jsonl"
+    hist_file = Path(history_path) if history_path else (root / default_history)
+    if history_path or hist_file.exists():
+        history = [rec for _, rec in history_mod.read(hist_file) if rec]
+        warnings: list[str] = []
+        end = dt.datetime.combine(day, dt.time.max, tzinfo=dt.timezone.utc)
+        slo = slo_mod.compute(hist_file, registry, dt.timedelta(days=30), end, warnings)
+    spends = None
+    if usage or config.usage or any((e.data.get("cost") or {}).get("usage") for e in registry.entries):
+        spends, _, _ = _spend(root, config, registry, usage, day, False)
+    results = summary = None
+    if not no_readiness:
+        results, _, _ = _readiness(root, config, day, listing, scanned.connections)
+        summary = readiness_summary(results)
+    project = (yamlio.load(path).data.get("project") or {}).get("name") or root.name
+    data = build.snapshot(project, registry, unregistered, history, slo, spends, results, summary,
+                          build.readiness_history(root), history_path or default_history)
+    for written in build.write(Path(out_dir), data):
+        click.echo(str(written))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code (never raises SystemExit to the caller)."""
     try:

@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from importlib import resources
 from typing import Any
+
+# rfc3987-syntax, when installed (jsonschema's format extras), compiles Lark grammars at
+# import time: 0.8-2 s per process. We never check `format`, so keep it out. Import
+# this module before anything from jsonschema.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=None)

@@ -114,9 +114,9 @@ def problems(loaded: yamlio.LoadedYaml, text: str) -> list[Problem]:
         return [Problem(loaded.path, 1, 1, "$", f"expected a mapping at the top level, got a {type(doc).__name__}")]
     if validation_cache.is_known_valid("registry", text):
         return []
-    from jsonschema.exceptions import best_match
+    from connreg_gate.schema import validator  # first: it keeps a slow optional import out
 
-    from connreg_gate.schema import validator
+    from jsonschema.exceptions import best_match
 
     out: list[Problem] = []
     for err in validator("connections_registry").iter_errors(doc):
