@@ -80,17 +80,14 @@ class CompiledRules(NamedTuple):
         return {r.id: r for r in self.rules}
 
 
-_EAGER = False  # set while loading packs that must be checked now (user packs, tests)
-
-
-def _compile(pattern: str, where: str, flags: int = 0) -> Pattern:
+def _compile(pattern: str, where: str, flags: int = 0, eager: bool = False) -> Pattern:
     """Wrap a regex; compiled at once for checked packs, otherwise on first use.
 
     Compiling all ~1,300 built-in patterns costs ~110 ms, most of the pre-commit
     budget; a staged-files run only ever needs the few whose keywords occur.
     """
     pat = Pattern(pattern, flags)
-    if _EAGER:
+    if eager:
         try:
             pat.compiled()
         except re.error as exc:
@@ -105,7 +102,7 @@ def _norm_pkg(ecosystem: str, name: str) -> str:
     return name
 
 
-def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provider, list[Rule]]:
+def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -> tuple[Provider, list[Rule]]:
     pid = spec["provider"]
     if not PROVIDER_ID.match(pid):
         raise RulePackError(f"{where}: provider id {pid!r} must be lowercase letters, digits and dashes")
@@ -119,7 +116,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
         rules.append(Rule(
             id=f"{pid}.import.{lang}", provider=pid, evidence="import", confidence="strong",
             file_classes=frozenset({lang}), keywords=keywords,
-            pattern=_compile("|".join(f"(?:{template(m)})" for m in modules), where), pack=pack,
+            pattern=_compile("|".join(f"(?:{template(m)})" for m in modules), where, eager=eager), pack=pack,
         ))
     for ecosystem, names in sorted((spec.get("packages") or {}).items()):
         rules.append(Rule(
@@ -138,7 +135,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
         rules.append(Rule(
             id=f"{pid}.call" + (f".{i + 1}" if len(calls) > 1 else ""), provider=pid, evidence="call",
             confidence="strong", file_classes=langs, keywords=kws,
-            pattern=_compile(call["pattern"], where), pack=pack,
+            pattern=_compile(call["pattern"], where, eager=eager), pack=pack,
         ))
     schemes = spec.get("url_schemes") or []
     if schemes:
@@ -147,7 +144,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
         rules.append(Rule(
             id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
             keywords=kws,
-            pattern=_compile(r"(?<![\w+.-])(?:" + alt + r")(?:\+[\w-]+)?://[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE),
+            pattern=_compile(r"(?<![\w+.-])(?:" + alt + r")(?:\+[\w-]+)?://[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     env_vars = spec.get("env_vars") or []
@@ -155,7 +152,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
         rules.append(Rule(
             id=f"{pid}.env", provider=pid, evidence="env_var", confidence="medium", file_classes=ENV_CLASSES,
             keywords=tuple(sorted({v.lower() for v in env_vars})),
-            pattern=_compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(re.escape(v) for v in sorted(env_vars, key=len, reverse=True)) + r")(?![A-Za-z0-9_])", where),
+            pattern=_compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(re.escape(v) for v in sorted(env_vars, key=len, reverse=True)) + r")(?![A-Za-z0-9_])", where, eager=eager),
             pack=pack,
         ))
     hosts = spec.get("hosts") or []
@@ -163,7 +160,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
         rules.append(Rule(
             id=f"{pid}.host", provider=pid, evidence="host", confidence="medium", file_classes=HOST_CLASSES,
             keywords=tuple(sorted({h.lower().lstrip("*.") for h in hosts})),
-            pattern=_compile(r"(?<![\w.-])(?:[\w-]+\.)*(?:" + "|".join(re.escape(h.lstrip("*.")) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE),
+            pattern=_compile(r"(?<![\w.-])(?:[\w-]+\.)*(?:" + "|".join(re.escape(h.lstrip("*.")) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     images = spec.get("images") or []
@@ -174,7 +171,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
             keywords=tuple(sorted({i.lower() for i in images})),
             pattern=_compile(
                 r"""^\s*-?\s*(?:image|repository)\s*:\s*['"]?(?:[\w.-]+(?::\d+)?/)?(?:library/)?(?:""" + alt + r""")(?:[:@\s'"]|$)""",
-                where, re.IGNORECASE),
+                where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     tf = spec.get("terraform") or []
@@ -182,20 +179,20 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str) -> tuple[Provi
         rules.append(Rule(
             id=f"{pid}.terraform", provider=pid, evidence="terraform", confidence="medium",
             file_classes=frozenset({"terraform"}), keywords=tuple(sorted({t.lower() for t in tf})),
-            pattern=_compile(r"""^\s*(?:resource|data)\s+"(?:""" + "|".join(re.escape(t) for t in tf) + r""")["\w]""", where),
+            pattern=_compile(r"""^\s*(?:resource|data)\s+"(?:""" + "|".join(re.escape(t) for t in tf) + r""")["\w]""", where, eager=eager),
             pack=pack,
         ))
     usage = tuple(
-        (name, _compile(pat, f"{where}: usage {name}", re.IGNORECASE if name in ("read", "write", "migrate") else 0))
+        (name, _compile(pat, f"{where}: usage {name}", re.IGNORECASE if name in ("read", "write", "migrate") else 0, eager))
         for name, pat in sorted((spec.get("usage") or {}).items())
     )
     provider = Provider(pid, spec.get("name", pid), spec["kind"], spec["category"], usage)
     return provider, rules
 
 
-def _explicit_rule(pack: str, spec: dict[str, Any], where: str) -> Rule:
+def _explicit_rule(pack: str, spec: dict[str, Any], where: str, eager: bool) -> Rule:
     flags = re.IGNORECASE if spec.get("ignore_case") else 0
-    pattern = _compile(spec["pattern"], where, flags)  # an invalid regex is reported first
+    pattern = _compile(spec["pattern"], where, flags, eager=eager)  # an invalid regex is reported first
     kws = tuple(k.lower() for k in spec.get("keywords", ())) or required_literals(spec["pattern"])
     if not kws:
         raise RulePackError(f"{where}: rule {spec['id']} needs `keywords` (no literal of 3+ characters in its pattern)")
@@ -244,12 +241,10 @@ def load_packs(
     packs: list[str] = []
     seen_ids: dict[str, str] = {}
     sources = [(p, validate_builtin) for p in builtin_pack_paths()] + [(Path(p), True) for p in extra]
-    global _EAGER
     for path, validate in sources:
         loaded = yamlio.load(path, RulePackError) if validate else _load_trusted(path)
         if validate:
             _validate_schema(loaded)
-        _EAGER = validate
         doc = loaded.data
         if not isinstance(doc, dict):
             raise RulePackError(f"{path}: a rule pack must be a mapping with `pack` and `providers` or `rules`")
@@ -260,7 +255,7 @@ def load_packs(
             where = f"{path}:{line}"
             if spec["provider"] in providers:
                 raise RulePackError(f"{where}: provider {spec['provider']!r} is already defined")
-            provider, expanded = _expand_provider(pack, spec, where)
+            provider, expanded = _expand_provider(pack, spec, where, validate)
             providers[provider.provider] = provider
             rules.extend(expanded)
         for i, spec in enumerate(doc.get("rules") or []):
@@ -275,8 +270,7 @@ def load_packs(
                 if not spec.get("kind") or not spec.get("category"):
                     raise RulePackError(f"{where}: rule {spec['id']} names unknown provider {spec['provider']!r}; give `kind` and `category`")
                 providers[spec["provider"]] = Provider(spec["provider"], spec.get("name", spec["provider"]), spec["kind"], spec["category"], ())
-            rules.append(_explicit_rule(pack, spec, where))
-    _EAGER = False
+            rules.append(_explicit_rule(pack, spec, where, validate))
     off = set(disabled)
     kept = tuple(r for r in rules if r.id not in off and r.provider not in off)
     return CompiledRules(kept, providers, tuple(packs))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 
 class Dependency(NamedTuple):
@@ -223,29 +223,28 @@ def csproj(path: str, text: str) -> Iterator[Dependency]:
         yield Dependency("nuget", m.group(1), text.count("\n", 0, m.start()) + 1, is_test)
 
 
-def parse(path: str, text: str) -> Iterator[Dependency]:
-    name = posixpath.basename(path)
+# Manifest file name -> parser. Names that vary (requirements-dev.txt, *.csproj) are
+# matched by the prefix/suffix rules in `parser_for`.
+PARSERS: dict[str, Callable[[str, str], Iterator[Dependency]]] = {
+    "pyproject.toml": pyproject, "Pipfile": pipfile, "setup.cfg": setupcfg, "package.json": package_json,
+    "composer.json": composer_json, "go.mod": go_mod, "Gemfile": gemfile, "pom.xml": pom_xml,
+    "build.gradle": gradle, "build.gradle.kts": gradle, "Directory.Packages.props": csproj,
+}
+
+
+def parser_for(name: str) -> Callable[[str, str], Iterator[Dependency]] | None:
+    if name in PARSERS:
+        return PARSERS[name]
     if name.startswith("requirements"):
-        yield from requirements(path, text)
-    elif name == "pyproject.toml":
-        yield from pyproject(path, text)
-    elif name == "Pipfile":
-        yield from pipfile(path, text)
-    elif name == "setup.cfg":
-        yield from setupcfg(path, text)
-    elif name == "package.json":
-        yield from package_json(path, text)
-    elif name == "composer.json":
-        yield from composer_json(path, text)
-    elif name == "go.mod":
-        yield from go_mod(path, text)
-    elif name == "Gemfile":
-        yield from gemfile(path, text)
-    elif name.endswith(".gemspec"):
-        yield from gemspec(path, text)
-    elif name == "pom.xml":
-        yield from pom_xml(path, text)
-    elif name.startswith("build.gradle"):
-        yield from gradle(path, text)
-    elif name.endswith(".csproj") or name == "Directory.Packages.props":
-        yield from csproj(path, text)
+        return requirements
+    if name.endswith(".gemspec"):
+        return gemspec
+    if name.endswith(".csproj"):
+        return csproj
+    return None
+
+
+def parse(path: str, text: str) -> Iterator[Dependency]:
+    parser = parser_for(posixpath.basename(path))
+    if parser is not None:
+        yield from parser(path, text)
