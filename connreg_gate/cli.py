@@ -194,6 +194,7 @@ def _write_report(path: str | None, writer: Callable[[Any, Any], None], result: 
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False), help="Also write a JUnit XML report here.")
 @click.option("--sarif", "sarif_path", type=click.Path(dir_okay=False), help="Also write a SARIF 2.1.0 report here (for code scanning).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
+@click.option("--codequality", "codequality_path", type=click.Path(dir_okay=False), help="Also write a GitLab Code Quality report here.")
 @click.option("--github/--no-github", "github", default=None, help="GitHub annotations (default: on when GITHUB_ACTIONS=true).")
 @click.option("--registry", "registry_path", type=click.Path(dir_okay=False), help="Registry path (default from config).")
 @click.option("--usage", multiple=True, type=click.Path(dir_okay=False), help="LLM usage file for the budget gate (repeatable).")
@@ -202,7 +203,7 @@ def _write_report(path: str | None, writer: Callable[[Any, Any], None], result: 
 @click.option("--baseline-ref", metavar="REF", help="Readiness baseline: evaluate at the merge-base with REF (default: readiness_scorecard.yaml).")
 @click.option("--no-readiness", is_flag=True, help="Skip the readiness gate (it never runs for FILES, the pre-commit path).")
 def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: str | None, sarif_path: str | None,
-          json_path: str | None, github: bool | None,
+          json_path: str | None, codequality_path: str | None, github: bool | None,
           registry_path: str | None, usage: tuple[str, ...], as_of: str | None, strict: bool,
           baseline_ref: str | None, no_readiness: bool) -> None:
     """Fail when the code uses a connection the registry lacks (FILES: only those files, as pre-commit passes)."""
@@ -262,6 +263,10 @@ def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: s
         check_report.write_text(result, sys.stdout)
     _write_report(junit_path, check_report.write_junit, result)
     _write_report(json_path, check_report.write_json, result)
+    if codequality_path:
+        from connreg_gate.report import codequality
+
+        _write_report(codequality_path, codequality.write, result)
     if sarif_path:
         from connreg_gate.report import sarif
 

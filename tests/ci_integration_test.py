@@ -281,3 +281,12 @@ def test_action_check_step_sets_outputs(failing_repo, tmp_path):
     assert "::error file=sms.py,line=2" in proc.stdout
     for name in ("connreg.sarif", "connreg-junit.xml", "connreg.json"):
         assert (failing_repo / name).exists()
+
+
+def test_gitlab_code_quality_report(failing_repo):
+    assert connreg(failing_repo, "check", "--codequality", "cq.json", "--no-readiness").returncode == 1
+    issues = json.loads((failing_repo / "cq.json").read_text())
+    assert sorted((i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"], i["severity"]) for i in issues) == [
+        ("connreg/unregistered", "db.py", 1, "critical"), ("connreg/unregistered", "sms.py", 2, "critical")]
+    assert len({i["fingerprint"] for i in issues}) == 2
+    assert "Hunter2Hunter2" not in (failing_repo / "cq.json").read_text()
