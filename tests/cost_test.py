@@ -201,6 +201,21 @@ class _Api(BaseHTTPRequestHandler):
                                               "usage": [{"model": "gpt-4o-mini", "inputUsage": 1000, "outputUsage": 100, "totalUsage": 1100,
                                                          "countTraces": 3, "countObservations": 5, "totalCost": 0.1}]}],
                                     "meta": {"page": page, "limit": 50, "totalItems": 2, "totalPages": 2}})
+        if url.path == "/v1/organization/costs":
+            if self.headers.get("Authorization") != "Bearer sk-admin-openai-test-000111" or q.get("group_by") != ["line_item"]:
+                return self._send(401, {"error": "bad"})
+            page = q.get("page", [None])[0]
+            day = 1793491200 + (0 if page is None else 86400)
+            return self._send(200, {"object": "page", "data": [{"object": "bucket", "start_time": day, "end_time": day + 86400, "results": [
+                {"object": "organization.costs.result", "amount": {"value": 1.25 if page is None else 0.5, "currency": "usd"},
+                 "line_item": "gpt-4o-mini, input", "project_id": "proj_1"}]}],
+                "has_more": page is None, "next_page": "p2" if page is None else None})
+        if url.path == "/v1/organizations/cost_report":
+            if self.headers.get("x-api-key") != "sk-ant-admin01-test":
+                return self._send(401, {"error": "bad"})
+            return self._send(200, {"data": [{"starting_at": "2026-11-01T00:00:00Z", "ending_at": "2026-11-02T00:00:00Z", "results": [
+                {"currency": "USD", "amount": "123.45", "description": "Claude Sonnet 4.5 Usage - Input Tokens",
+                 "model": "claude-sonnet-4-5", "cost_type": "tokens"}]}], "has_more": False, "next_page": None})
         if url.path == "/broken":
             return self._send(500, {})
         self._send(404, {})
@@ -276,3 +291,15 @@ external_apis:
     assert proc.returncode == 1
     assert "[budget] openai (openai) has spent USD" in proc.stdout and "against a budget of 0.25" in proc.stdout
     assert "sk-admin-openai-test-000111" not in proc.stdout + proc.stderr
+
+
+def test_provider_cost_endpoints_are_billed_amounts(api_server):
+    from decimal import Decimal
+
+    recs = list(apis.openai_costs(api_server, "sk-admin-openai-test-000111", START))
+    assert [(r.model, r.cost, r.timestamp.day) for r in recs] == [("gpt-4o-mini, input", Decimal("1.25"), 1), ("gpt-4o-mini, input", Decimal("0.5"), 2)]
+    [ant] = apis.anthropic_costs(api_server, "sk-ant-admin01-test", START)
+    assert ant.cost == Decimal("1.2345")  # the amount is in cents
+    [s] = project.compute(iter(recs), None, dt.date(2026, 11, 2), [])
+    assert s.month_to_date == Decimal("1.75") and s.models[0]["price_source"] == "provider cost report"
+    assert s.projected_month == Decimal("26.25")  # 1.75 over 2 days x 30

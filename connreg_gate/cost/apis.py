@@ -4,6 +4,8 @@
   buckets grouped by model, `page` = the previous `next_page` while `has_more`.
 - Anthropic: GET {base}/v1/organizations/usage_report/messages (x-api-key admin key,
   anthropic-version), daily buckets grouped by model, same cursor pagination.
+- OpenAI costs: GET {base}/v1/organization/costs, amounts per day and line item.
+- Anthropic costs: GET {base}/v1/organizations/cost_report, amounts in cents.
 - Langfuse: GET {base}/api/public/metrics/daily (Basic auth public:secret key),
   page-numbered (`meta.totalPages`).
 
@@ -95,6 +97,55 @@ def anthropic_usage(base: str, token: str, start: dt.datetime, transport: Any = 
     raise UsageApiError(f"usage API {url}: more than {MAX_PAGES} pages")
 
 
+def openai_costs(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
+    """OpenAI's organization costs: what OpenAI billed, per day and line item."""
+    from decimal import Decimal
+
+    url = base.rstrip("/") + "/v1/organization/costs"
+    params: dict[str, Any] = {"start_time": int(start.timestamp()), "bucket_width": "1d", "group_by": "line_item", "limit": 31}
+    headers = {"Authorization": f"Bearer {token}"}
+    with _client(transport, timeout) as client:
+        for _ in range(MAX_PAGES):
+            page = _get(client, url, params, headers)
+            for bucket in page.get("data") or []:
+                ts = dt.datetime.fromtimestamp(int(bucket["start_time"]), tz=dt.timezone.utc)
+                for res in bucket.get("results") or []:
+                    amount = res.get("amount") or {}
+                    if str(amount.get("currency", "usd")).lower() != "usd":
+                        raise UsageApiError(f"usage API {url}: amounts in {amount.get('currency')!r}; only USD is supported")
+                    yield UsageRecord(ts, "openai", res.get("line_item") or "(all line items)", 0, 0, 0, 0, 0, "",
+                                      res.get("project_id") or "", url, Decimal(str(amount.get("value") or 0)))
+            if not page.get("has_more") or not page.get("next_page"):
+                return
+            params = {**params, "page": page["next_page"]}
+    raise UsageApiError(f"usage API {url}: more than {MAX_PAGES} pages")
+
+
+def anthropic_costs(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
+    """Anthropic's cost report. `amount` is a decimal string in the currency's lowest
+    unit (cents), so "123.45" is USD 1.2345."""
+    from decimal import Decimal
+
+    url = base.rstrip("/") + "/v1/organizations/cost_report"
+    params: list[tuple[str, Any]] = [("starting_at", start.strftime("%Y-%m-%dT%H:%M:%SZ")), ("group_by[]", "description")]
+    headers = {"x-api-key": token, "anthropic-version": "2023-06-01"}
+    with _client(transport, timeout) as client:
+        for _ in range(MAX_PAGES):
+            page = _get(client, url, params, headers)
+            for bucket in page.get("data") or []:
+                ts = dt.datetime.fromisoformat(str(bucket["starting_at"]).replace("Z", "+00:00"))
+                for res in bucket.get("results") or []:
+                    if str(res.get("currency", "USD")).upper() != "USD":
+                        raise UsageApiError(f"usage API {url}: amounts in {res.get('currency')!r}; only USD is supported")
+                    cents = Decimal(str(res.get("amount") or "0"))
+                    yield UsageRecord(ts, "anthropic", res.get("model") or res.get("description") or "(all)", 0, 0, 0, 0, 0,
+                                      "", res.get("workspace_id") or "", url, cents / 100)
+            if not page.get("has_more") or not page.get("next_page"):
+                return
+            params = [p for p in params if p[0] != "page"] + [("page", page["next_page"])]
+    raise UsageApiError(f"usage API {url}: more than {MAX_PAGES} pages")
+
+
 def langfuse_usage(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
     """``token`` is "public_key:secret_key"."""
     url = base.rstrip("/") + "/api/public/metrics/daily"
@@ -131,6 +182,8 @@ def _provider_of(model: str) -> str:
     return "unknown"
 
 
-FETCHERS = {"openai": openai_usage, "anthropic": anthropic_usage, "langfuse": langfuse_usage}
+FETCHERS = {"openai": openai_usage, "anthropic": anthropic_usage, "langfuse": langfuse_usage,
+            "openai_costs": openai_costs, "anthropic_costs": anthropic_costs}
 DEFAULT_BASE = {"openai": "https://api.openai.com", "anthropic": "https://api.anthropic.com",
-                "langfuse": "https://cloud.langfuse.com"}
+                "langfuse": "https://cloud.langfuse.com", "openai_costs": "https://api.openai.com",
+                "anthropic_costs": "https://api.anthropic.com"}

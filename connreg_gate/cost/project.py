@@ -120,9 +120,13 @@ def compute(records: Iterable[UsageRecord], registry: Registry | None, as_of: dt
     sums: dict[tuple[str, str, int, dt.date, str], _Sums] = defaultdict(_Sums)
     per_minute: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
     prices: dict[tuple[str, str], ModelPrice | None] = {}
+    reported: dict[tuple[str, str, dt.date, str], Decimal] = defaultdict(lambda: ZERO)
     for r in records:
         ts = r.timestamp
         if not (start <= ts <= end):  # aware datetimes compare across zones
+            continue
+        if r.cost is not None:  # billed amounts from a provider's cost endpoint: no pricing needed
+            reported[(r.provider, r.model, _day(int(ts.timestamp()) // 86400), r.consumer)] += r.cost
             continue
         key = (r.provider, r.model)
         price = prices.get(key, _MISSING)
@@ -144,6 +148,8 @@ def compute(records: Iterable[UsageRecord], registry: Registry | None, as_of: dt
     by_provider: dict[str, list[tuple[tuple[str, str, int, dt.date, str], _Sums]]] = defaultdict(list)
     for k, s in sums.items():
         by_provider[k[0]].append((k, s))
+    for rk in reported:
+        by_provider.setdefault(rk[0], [])
     for provider, e in entries.items():
         if (e.data.get("cost") or {}).get("budget_monthly") is not None:
             by_provider.setdefault(provider, [])
@@ -182,6 +188,15 @@ def compute(records: Iterable[UsageRecord], registry: Registry | None, as_of: dt
             daily[day] += amount
             consumers[consumer or "(untagged)"][0] += amount
             consumers[consumer or "(untagged)"][1] += s.requests
+        for (prov, model, day, consumer), amount in sorted(reported.items()):
+            if prov != provider:
+                continue
+            m = models.setdefault(model, {"model": model, "requests": 0, "input_tokens": 0, "output_tokens": 0,
+                                          "cached_tokens": 0, "spend": ZERO, "priced": True, "price_source": "provider cost report"})
+            m["spend"] += amount
+            spend += amount
+            daily[day] += amount
+            consumers[consumer or "(untagged)"][0] += amount
         if provider in overrides:
             flat = overrides[provider].flat_monthly
             currency = overrides[provider].currency

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import NamedTuple
 
 
@@ -17,6 +18,7 @@ class UsageRecord(NamedTuple):
     request_id: str = ""
     consumer: str = ""
     source: str = ""  # file:line or endpoint, for messages
+    cost: Decimal | None = None  # an amount the provider reported (cost endpoints); tokens are then 0
 
 
 # gen_ai.provider.name / gen_ai.system values and common spellings -> our provider ids.
