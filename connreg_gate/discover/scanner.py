@@ -182,8 +182,9 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
                                          dep.dev or test_path))
 
 
-# Below this many files a worker pool costs more than it saves.
-PARALLEL_MIN_FILES = 3000
+# Below this many files a worker pool costs more than it saves (measured: 3.3k Django
+# files scan in 161 ms serially, 187 ms with two forked workers).
+PARALLEL_MIN_FILES = 6000
 # Usage patterns are hints: a file larger than this is not searched for them, and
 # a provider imported in many files (an SDK's own sources) is searched in the
 # first USAGE_MAX_FILES of them only.
