@@ -40,6 +40,40 @@ def build_corpus(corpus: Path) -> None:
                     tf.extractall(dest, filter="data")
 
 
+MIXED = ["celery-5.4.0", "stripe-11.4.1", "openai-1.58.1", "stripe-17.5.0", "openai-4.77.0", "sentry-node-8.47.0",
+         "mongoose-8.9.3", "redis-5.2.1", "sentry_sdk-2.19.2"]
+
+
+def mixed_tree(corpus: Path) -> Path | None:
+    """About 4,600 Python and JS files from the corpus, hard-linked into one tree: the
+    size of application the readiness goal names."""
+    target = corpus.parent / "corpus-mixed"
+    if not target.exists():
+        parts = [corpus / name for name in MIXED]
+        if not all(p.exists() for p in parts):
+            return None
+        target.mkdir()
+        for p in parts:
+            subprocess.run(["cp", "-al", str(p), str(target / p.name)], check=True)
+    return target
+
+
+def django_subset(corpus: Path, files: int = 4600) -> Path | None:
+    """The first ``files`` files of the Django tree (sorted paths), hard-linked: real
+    application-style Python, HTML and config at the file count the readiness goal names."""
+    django = next(corpus.glob("Django-*"), None)
+    target = corpus.parent / f"corpus-django-{files}"
+    if django is None:
+        return None
+    if not target.exists():
+        paths = sorted(p for p in django.rglob("*") if p.is_file())[:files]
+        for p in paths:
+            dest = target / p.relative_to(django)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.link(p, dest)
+    return target
+
+
 def corpus_size(corpus: Path) -> tuple[int, int]:
     n = size = 0
     for dirpath, _, files in os.walk(corpus):
@@ -99,6 +133,19 @@ def main() -> int:
             results["rg 60 keywords -i (2 threads), Django tree"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(django)], args.repeat)
         results["connreg scan, Django tree"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(django)], args.repeat)
         results["connreg readiness, Django tree"] = best([*connreg, "readiness", "--format", "json", str(django)], args.repeat)
+    subset = django_subset(args.corpus)
+    if subset is not None:
+        n, size = corpus_size(subset)
+        results[f"connreg readiness, Django subset ({n} files, {size / 1e6:.0f} MB)"] = best(
+            [*connreg, "readiness", "--format", "json", str(subset)], args.repeat)
+    mixed = mixed_tree(args.corpus)
+    if mixed is not None:
+        n, size = corpus_size(mixed)
+        results[f"connreg readiness, mixed SDK sources ({n} files, {size / 1e6:.0f} MB)"] = best(
+            [*connreg, "readiness", "--format", "json", str(mixed)], args.repeat)
+        if rg:
+            results["rg 60 keywords -i (2 threads), mixed SDK sources"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(mixed)], args.repeat)
+        results["connreg scan, mixed SDK sources"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(mixed)], args.repeat)
     # The pre-commit path: 20 source files, interpreter start included.
     sample = sorted(str(p) for p in args.corpus.rglob("*.py"))[:: max(1, len(list(args.corpus.rglob("*.py"))) // 20)][:20]
     results["connreg scan 20 files"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, *sample], args.repeat * 3)

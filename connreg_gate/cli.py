@@ -246,16 +246,22 @@ def check(files: tuple[str, ...], diff_base: str | None, fmt: str, junit_path: s
             spends, warnings, _ = _spend(root, config, registry, usage, _as_of(as_of), strict)
             for w in warnings:
                 click.echo(f"warning: {w}", err=True)
-    scanned = run_scan(listing, _load_rules(config), _scan_options(config))
     readiness_findings = None
     if not files and not no_readiness and config.readiness:
+        from connreg_gate.readiness import run as readiness_run
+
         today = _as_of(as_of)
-        full_listing = listing if full else None
-        connections = scanned.connections if full else None
-        results, _, baseline = _readiness(root, config, today, full_listing, connections)
+        if full:  # one read of every file serves discovery and readiness
+            results, _, scanned = readiness_run.scan_and_evaluate(root, _load_rules(config), _scan_options(config), listing)
+        else:  # --diff-base: discovery on the changed files, readiness on the whole tree
+            scanned = run_scan(listing, _load_rules(config), _scan_options(config))
+            results, _, _ = readiness_run.scan_and_evaluate(root, _load_rules(config), _scan_options(config))
+        results, baseline = readiness_run.with_attestations(root, results, today)
         if baseline_ref:
             baseline = _baseline_at(root, config, baseline_ref, today)
         readiness_findings = gate.readiness_findings(results, baseline, config.readiness_strict)
+    else:
+        scanned = run_scan(listing, _load_rules(config), _scan_options(config))
     result = gate.evaluate(config, scanned, full, spends, readiness_findings)
     if fmt == "json":
         check_report.write_json(result, sys.stdout)
@@ -532,7 +538,7 @@ def export(fmt: str, output: str | None, timestamp: bool, registry_path: str | N
 def _readiness(root: Path, config: Any, today: Any, listing: Any = None, connections: Any = None) -> tuple[list[Any], Any, Any]:
     from connreg_gate.readiness import run as readiness_run
 
-    results, facts = readiness_run.evaluate_tree(root, _load_rules(config), _scan_options(config), listing, connections)
+    results, facts, _ = readiness_run.scan_and_evaluate(root, _load_rules(config), _scan_options(config), listing, connections)
     results, baseline = readiness_run.with_attestations(root, results, today)
     return results, facts, baseline
 

@@ -8,7 +8,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 import ahocorasick_rs
 
@@ -220,7 +220,25 @@ def _usage_in(text: str, cls: str, evidence: list[Evidence], compiled: CompiledR
 _SOURCE_CLASSES = frozenset(classify.LANGUAGE_BY_EXT.values())
 
 
-def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRules, options: ScanOptions) -> _Outcome:
+def _read(full: Path, rel: str, options: ScanOptions, skipped: list[tuple[str, str]]) -> bytes | None:
+    try:
+        if full.is_symlink():
+            skipped.append(("symlink", rel))
+            return None
+        if full.stat().st_size > options.max_file_bytes:
+            skipped.append(("too_large", rel))
+            return None
+        with open(full, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None  # listed by git but deleted in the work tree
+    except OSError:
+        skipped.append(("unreadable", rel))
+        return None
+
+
+def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRules, options: ScanOptions,
+                contents: Mapping[str, bytes] | None = None) -> _Outcome:
     matchers = _Matchers(compiled)
     out = _FileScan()
     skipped: list[tuple[str, str]] = []
@@ -228,21 +246,11 @@ def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
     searched: dict[str, int] = {}
     files = bytes_read = 0
     for rel, cls in items:
-        full = root / rel
-        try:
-            if full.is_symlink():
-                skipped.append(("symlink", rel))
+        raw = contents.get(rel) if contents is not None else None  # read once, by the readiness corpus
+        if raw is None or len(raw) > options.max_file_bytes:
+            raw = _read(root / rel, rel, options, skipped)
+            if raw is None:
                 continue
-            if full.stat().st_size > options.max_file_bytes:
-                skipped.append(("too_large", rel))
-                continue
-            with open(full, "rb") as fh:
-                raw = fh.read()
-        except FileNotFoundError:
-            continue  # listed by git but deleted in the work tree
-        except OSError:
-            skipped.append(("unreadable", rel))
-            continue
         if b"\0" in raw[:_BINARY_SNIFF]:
             skipped.append(("binary", rel))
             continue
@@ -281,7 +289,10 @@ def _run_parallel(root: Path, items: list[tuple[str, str]], compiled: CompiledRu
         _WORKER_STATE = None
 
 
-def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanOptions(), workers: int | None = None) -> ScanResult:
+def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanOptions(), workers: int | None = None,
+         contents: Mapping[str, bytes] | None = None) -> ScanResult:
+    """Scan the listed files. ``contents`` holds bytes already read (the readiness corpus),
+    so a run that does both reads each file once."""
     started = time.perf_counter()
     skipped: dict[tuple[str, str], int] = defaultdict(int)
     excluder = None
@@ -306,10 +317,10 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
             items.append((rel, cls))
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(items) >= PARALLEL_MIN_FILES and sys.platform != "win32" else 1
-    if workers > 1:
+    if workers > 1 and contents is None:
         outcomes = _run_parallel(listing.root, items, compiled, options, workers)
     else:
-        outcomes = [_scan_batch(listing.root, items, compiled, options)]
+        outcomes = [_scan_batch(listing.root, items, compiled, options, contents)]
     evidence: list[Evidence] = []
     suppressed: set[Suppressed] = set()
     usage: dict[str, set[str]] = defaultdict(set)

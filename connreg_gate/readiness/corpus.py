@@ -32,6 +32,7 @@ class Corpus(NamedTuple):
     paths: tuple[str, ...]  # every listed path (for file-existence signals), vendored excluded
     dependencies: tuple[tuple[str, str, str, int, bool], ...]  # (ecosystem, name, path, line, dev)
     path_blob: str = ""  # every path on its own line, for one-pass glob matching
+    raw: dict[str, bytes] = {}  # the bytes read, shared with discovery so each file is read once
 
 
 def scopes_of(path: str) -> frozenset[str]:
@@ -69,6 +70,7 @@ def build(listing: Listing, max_file_bytes: int = TEXT_CAP) -> Corpus:
     files: list[SourceFile] = []
     paths: list[str] = []
     deps: list[tuple[str, str, str, int, bool]] = []
+    contents: dict[str, bytes] = {}
     for rel in listing.paths:
         if classify.skip_reason(rel) is not None and not rel.startswith(".github/"):
             continue
@@ -82,6 +84,7 @@ def build(listing: Listing, max_file_bytes: int = TEXT_CAP) -> Corpus:
             raw = full.read_bytes()
         except OSError:
             continue
+        contents[rel] = raw
         if b"\0" in raw[:8192]:
             continue
         try:
@@ -93,4 +96,4 @@ def build(listing: Listing, max_file_bytes: int = TEXT_CAP) -> Corpus:
         if "manifest" in scopes:
             for d in manifests.parse(rel, text):
                 deps.append((d.ecosystem, d.name.lower(), rel, d.line, d.dev or "test" in scopes))
-    return Corpus(listing.root, tuple(files), tuple(paths), tuple(deps), "\n".join(paths))
+    return Corpus(listing.root, tuple(files), tuple(paths), tuple(deps), "\n".join(paths), contents)

@@ -242,6 +242,7 @@ class _Searcher:
         self.by_word = [words[w] for w in self.words]
         self.auto = ahocorasick_rs.BytesAhoCorasick([w.encode() for w in self.words],
                                                     implementation=ahocorasick_rs.Implementation.DFA) if self.words else None
+        self.lowered: dict[int, str] = {}  # file index -> lowercased text, for keyword positions
         self.candidates: dict[int, list[int]] = defaultdict(list)  # signal index -> file indexes
         for fi, f in enumerate(corpus.files):
             seen: set[int] = set(self.unkeyed)
@@ -277,18 +278,50 @@ def _match_signal(signal: Signal, index: int, corpus: Corpus, searcher: _Searche
                 break
         return hits
     regex = signal.pattern.compiled()
+    line_local = signal.keywords and not _MULTILINE_HINT.search(signal.pattern.regex)
     for fi in searcher.candidates.get(index, ()):
         f = corpus.files[fi]
         if not _in_scope(f.scopes, signal):
             continue
         if signal.globs and not _globs_pattern(signal.globs).match(f.path):
             continue
-        m = regex.search(f.text)
-        if m:
-            hits.append(Hit(f.path, f.text.count("\n", 0, m.start()) + 1, signal.name))
+        line = _search_lines(f.text, searcher, fi, signal.keywords, regex) if line_local else _search_file(f.text, regex)
+        if line:
+            hits.append(Hit(f.path, line, signal.name))
             if len(hits) >= MAX_EVIDENCE_PER_SIGNAL:
                 break
     return hits
+
+
+# A pattern that can span lines must see the whole file; every other one only needs
+# the lines where one of its keywords occurs (much faster on keyword-dense files).
+_MULTILINE_HINT = re.compile(r"\[\\s\\S\]|\\n|\(\?[a-z]*s")
+
+
+def _search_file(text: str, regex: re.Pattern[str]) -> int:
+    m = regex.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _search_lines(text: str, searcher: _Searcher, fi: int, keywords: tuple[str, ...], regex: re.Pattern[str]) -> int:
+    low = searcher.lowered.get(fi)
+    if low is None or len(low) != len(text):
+        low = searcher.lowered[fi] = text.lower()
+        if len(low) != len(text):  # rare Unicode case changes shift offsets: search the file
+            return _search_file(text, regex)
+    starts: set[int] = set()
+    for kw in keywords:
+        pos = low.find(kw)
+        while pos >= 0:
+            starts.add(low.rfind("\n", 0, pos) + 1)
+            pos = low.find(kw, pos + len(kw))
+    best = 0
+    for ls in sorted(starts):
+        le = text.find("\n", ls)
+        if regex.search(text, ls, le if le >= 0 else len(text)):
+            best = text.count("\n", 0, ls) + 1
+            break
+    return best
 
 
 def _confidence(checkpoint: Checkpoint, status: str, matched: list[tuple[Signal, list[Hit]]]) -> float:

@@ -51,7 +51,8 @@ def signal_from(d: dict[str, Any]) -> Signal:
     pattern = None
     keywords: tuple[str, ...] = ()
     if d.get("pattern"):
-        flags = re.IGNORECASE if d.get("ignore_case", True) else 0
+        # MULTILINE: ^ and $ anchor at line boundaries, as the catalog's patterns mean.
+        flags = re.MULTILINE | (re.IGNORECASE if d.get("ignore_case", True) else 0)
         pattern = Pattern(d["pattern"], flags)
         keywords = tuple(k.lower() for k in d.get("keywords", ())) or required_literals(d["pattern"])
     scopes = d.get("scope", ["any"])
