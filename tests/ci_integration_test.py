@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from testing.repos import GIT_ENV, git, make_repo
+from testing.servers import QuietServer
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -149,7 +150,7 @@ class FakeGitHub(BaseHTTPRequestHandler):
 def github_api():
     FakeGitHub.comments = [{"id": i, "issue": 7, "body": f"unrelated comment {i}", "html_url": ""} for i in range(1, 131)]
     FakeGitHub.requests, FakeGitHub.fail_next, FakeGitHub.read_only = [], [], False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitHub)
+    server = QuietServer(("127.0.0.1", 0), FakeGitHub)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

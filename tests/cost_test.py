@@ -6,7 +6,7 @@ import subprocess
 import sys
 import threading
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +16,7 @@ from connreg_gate.cost import apis, project, sources
 from connreg_gate.cost.pricing import Pricer
 from connreg_gate.registry import load as registry_load
 from testing.repos import make_repo
+from testing.servers import QuietServer
 
 REGISTRY = """version: 1
 backend_connections: []
@@ -223,7 +224,7 @@ class _Api(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def api_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
+    server = QuietServer(("127.0.0.1", 0), _Api)
     server.daemon_threads = True
     t = threading.Thread(target=server.serve_forever, daemon=True)
     t.start()
