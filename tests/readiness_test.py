@@ -195,3 +195,14 @@ def test_json_shape(tmp_path):
     assert set(data["checkpoints"][0]) >= {"id", "category", "severity", "status", "score", "confidence", "evidence"}
     assert {b["id"] for b in data["blockers"]} >= {"payments.taxation_handled"}
     assert data["score"].count("/") == 1
+
+
+def test_scorecard_is_schema_checked_with_the_line(tmp_path):
+    repo = make_repo(tmp_path / "r", STRIPE_APP)
+    assert connreg(repo, "readiness", "--write").returncode == 0
+    path = repo / "readiness_scorecard.yaml"
+    text = path.read_text().replace("attestations: []", "attestations:\n  - checkpoint: payments.taxation_handled\n    by: finance\n")
+    path.write_text(text)
+    proc = connreg(repo, "readiness")
+    assert proc.returncode == 2 and "readiness_scorecard.yaml:" in proc.stderr and "'why' is a required property" in proc.stderr
+    assert path.read_text() == text

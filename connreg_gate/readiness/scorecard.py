@@ -41,6 +41,7 @@ def read(path: Path) -> tuple[Baseline | None, list[Attestation]]:
     doc = loaded.data or {}
     if not isinstance(doc, dict):
         raise InputError(f"{path}:1:1: expected a mapping with checkpoints and attestations")
+    _validate(loaded, doc)
     statuses = {}
     for cid, entry in (doc.get("checkpoints") or {}).items():
         if isinstance(entry, dict) and isinstance(entry.get("status"), str):
@@ -61,6 +62,22 @@ def read(path: Path) -> tuple[Baseline | None, list[Attestation]]:
                 raise InputError(f"{path}:{line}:{col}: expires must be a date (YYYY-MM-DD)") from None
         attestations.append(Attestation(str(a["checkpoint"]), str(a["by"]), str(a["why"]), expires, str(a.get("evidence_url") or "")))
     return (Baseline(str(path), statuses) if statuses else None), attestations
+
+
+def _validate(loaded: yamlio.LoadedYaml, doc: dict[str, Any]) -> None:
+    import datetime as _dt
+
+    from connreg_gate.schema import validator
+
+    # YAML reads 2027-01-31 as a date; the schema speaks JSON, so compare as text.
+    plain = {**doc, "attestations": [
+        {**a, "expires": a["expires"].isoformat() if isinstance(a, dict) and isinstance(a.get("expires"), _dt.date) else a.get("expires")}
+        if isinstance(a, dict) else a for a in (doc.get("attestations") or [])]}
+    errors = sorted(validator("readiness_scorecard").iter_errors(plain), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        line, col = loaded.position(list(err.absolute_path))
+        raise InputError(f"{loaded.path}:{line}:{col}: {err.json_path}: {err.message}")
 
 
 def apply_attestations(results: list[Result], attestations: list[Attestation], today: dt.date) -> list[Result]:
