@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import sys
 import time
 from collections import defaultdict
@@ -220,12 +221,13 @@ def _usage_in(text: str, cls: str, evidence: list[Evidence], compiled: CompiledR
 _SOURCE_CLASSES = frozenset(classify.LANGUAGE_BY_EXT.values())
 
 
-def _read(full: Path, rel: str, options: ScanOptions, skipped: list[tuple[str, str]]) -> bytes | None:
+def _read(full: str, rel: str, options: ScanOptions, skipped: list[tuple[str, str]]) -> bytes | None:
     try:
-        if full.is_symlink():
+        st = os.lstat(full)  # one syscall answers "symlink?" and "how big?"
+        if stat.S_ISLNK(st.st_mode):
             skipped.append(("symlink", rel))
             return None
-        if full.stat().st_size > options.max_file_bytes:
+        if st.st_size > options.max_file_bytes:
             skipped.append(("too_large", rel))
             return None
         with open(full, "rb") as fh:
@@ -245,10 +247,11 @@ def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
     usage: dict[str, set[str]] = {}
     searched: dict[str, int] = {}
     files = bytes_read = 0
+    base = str(root) + os.sep
     for rel, cls in items:
         raw = contents.get(rel) if contents is not None else None  # read once, by the readiness corpus
         if raw is None or len(raw) > options.max_file_bytes:
-            raw = _read(root / rel, rel, options, skipped)
+            raw = _read(base + rel, rel, options, skipped)
             if raw is None:
                 continue
         if b"\0" in raw[:_BINARY_SNIFF]:
