@@ -4,14 +4,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-KINDS = ("backend", "external_api")
 BACKEND_CATEGORIES = ("database", "cache", "queue", "storage", "auth", "search", "realtime")
 EXTERNAL_CATEGORIES = (
     "llm", "payments", "email", "analytics", "identity", "media", "monitoring", "maps", "sms",
 )
 CATEGORIES = BACKEND_CATEGORIES + EXTERNAL_CATEGORIES
 EVIDENCE_TYPES = ("import", "call", "dependency", "url", "env_var", "host", "image", "terraform")
-STRONG_EVIDENCE = frozenset({"import", "call", "dependency"})
 
 
 _compiled: dict[tuple[str, int], re.Pattern[str]] = {}

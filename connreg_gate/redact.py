@@ -60,8 +60,3 @@ def mask_data(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [mask_data(v) for v in value]
     return value
-
-
-def has_credentials(text: str) -> bool:
-    """True when ``text`` carries something :func:`mask` would hide."""
-    return mask(text) != text

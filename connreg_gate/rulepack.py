@@ -76,9 +76,6 @@ class CompiledRules(NamedTuple):
     providers: dict[str, Provider]
     packs: tuple[str, ...]
 
-    def by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
-
 
 def _compile(pattern: str, where: str, flags: int = 0, eager: bool = False) -> Pattern:
     """Wrap a regex; compiled at once for checked packs, otherwise on first use.
