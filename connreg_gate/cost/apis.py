@@ -51,74 +51,72 @@ def _client(transport: Any, timeout: float) -> Any:
     return httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
 
 
-def openai_usage(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
-    url = base.rstrip("/") + "/v1/organization/usage/completions"
-    params: dict[str, Any] = {"start_time": int(start.timestamp()), "bucket_width": "1d", "group_by": "model", "limit": 31}
-    headers = {"Authorization": f"Bearer {token}"}
+def _cursor_buckets(url: str, params: list[tuple[str, Any]], headers: dict[str, str], transport: Any,
+                    timeout: float) -> Iterator[dict[str, Any]]:
+    """Every time bucket of a cursor-paginated report (OpenAI and Anthropic both answer
+    `{data: [buckets], has_more, next_page}` and take the cursor back as `page`)."""
     with _client(transport, timeout) as client:
         for _ in range(MAX_PAGES):
             page = _get(client, url, params, headers)
-            for bucket in page.get("data") or []:
-                ts = dt.datetime.fromtimestamp(int(bucket["start_time"]), tz=dt.timezone.utc)
-                for res in bucket.get("results") or []:
-                    yield UsageRecord(ts, "openai", res.get("model") or "unknown", int(res.get("input_tokens") or 0),
-                                      int(res.get("output_tokens") or 0), int(res.get("input_cached_tokens") or 0), 0,
-                                      int(res.get("num_model_requests") or 0), "", res.get("project_id") or "", url)
-            if not page.get("has_more") or not page.get("next_page"):
-                return
-            params = {**params, "page": page["next_page"]}
-    raise UsageApiError(f"usage API {url}: more than {MAX_PAGES} pages")
-
-
-def anthropic_usage(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
-    url = base.rstrip("/") + "/v1/organizations/usage_report/messages"
-    params: list[tuple[str, Any]] = [("starting_at", start.strftime("%Y-%m-%dT%H:%M:%SZ")), ("bucket_width", "1d"),
-                                     ("group_by[]", "model"), ("limit", 31)]
-    headers = {"x-api-key": token, "anthropic-version": "2023-06-01"}
-    with _client(transport, timeout) as client:
-        for _ in range(MAX_PAGES):
-            page = _get(client, url, params, headers)
-            for bucket in page.get("data") or []:
-                ts = dt.datetime.fromisoformat(str(bucket["starting_at"]).replace("Z", "+00:00"))
-                for res in bucket.get("results") or []:
-                    creation = res.get("cache_creation") or {}
-                    cache_write = int(creation.get("ephemeral_5m_input_tokens") or 0) + int(creation.get("ephemeral_1h_input_tokens") or 0)
-                    cache_write += int(res.get("cache_creation_5m_input_tokens") or 0) + int(res.get("cache_creation_1h_input_tokens") or 0)
-                    cached = int(res.get("cache_read_input_tokens") or 0)
-                    uncached = int(res.get("uncached_input_tokens") or 0)
-                    # Anthropic reports input parts separately; our input_tokens includes all of them.
-                    # The report has no request count, so requests is 0 (no per-request prices apply).
-                    yield UsageRecord(ts, "anthropic", res.get("model") or "unknown", uncached + cached + cache_write,
-                                      int(res.get("output_tokens") or 0), cached, cache_write, 0, "",
-                                      res.get("workspace_id") or "", url)
+            yield from page.get("data") or []
             if not page.get("has_more") or not page.get("next_page"):
                 return
             params = [p for p in params if p[0] != "page"] + [("page", page["next_page"])]
     raise UsageApiError(f"usage API {url}: more than {MAX_PAGES} pages")
 
 
+def _openai(base: str, path: str, group_by: str, token: str, start: dt.datetime, transport: Any,
+            timeout: float) -> Iterator[tuple[dt.datetime, dict[str, Any], str]]:
+    url = base.rstrip("/") + path
+    params = [("start_time", int(start.timestamp())), ("bucket_width", "1d"), ("group_by", group_by), ("limit", 31)]
+    for bucket in _cursor_buckets(url, params, {"Authorization": f"Bearer {token}"}, transport, timeout):
+        ts = dt.datetime.fromtimestamp(int(bucket["start_time"]), tz=dt.timezone.utc)
+        for res in bucket.get("results") or []:
+            yield ts, res, url
+
+
+def _anthropic(base: str, path: str, group_by: str, token: str, start: dt.datetime, transport: Any,
+               timeout: float, extra: list[tuple[str, Any]]) -> Iterator[tuple[dt.datetime, dict[str, Any], str]]:
+    url = base.rstrip("/") + path
+    params = [("starting_at", start.strftime("%Y-%m-%dT%H:%M:%SZ")), ("group_by[]", group_by), *extra]
+    headers = {"x-api-key": token, "anthropic-version": "2023-06-01"}
+    for bucket in _cursor_buckets(url, params, headers, transport, timeout):
+        ts = dt.datetime.fromisoformat(str(bucket["starting_at"]).replace("Z", "+00:00"))
+        for res in bucket.get("results") or []:
+            yield ts, res, url
+
+
+def openai_usage(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
+    for ts, res, url in _openai(base, "/v1/organization/usage/completions", "model", token, start, transport, timeout):
+        yield UsageRecord(ts, "openai", res.get("model") or "unknown", int(res.get("input_tokens") or 0),
+                          int(res.get("output_tokens") or 0), int(res.get("input_cached_tokens") or 0), 0,
+                          int(res.get("num_model_requests") or 0), "", res.get("project_id") or "", url)
+
+
 def openai_costs(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
     """OpenAI's organization costs: what OpenAI billed, per day and line item."""
     from decimal import Decimal
 
-    url = base.rstrip("/") + "/v1/organization/costs"
-    params: dict[str, Any] = {"start_time": int(start.timestamp()), "bucket_width": "1d", "group_by": "line_item", "limit": 31}
-    headers = {"Authorization": f"Bearer {token}"}
-    with _client(transport, timeout) as client:
-        for _ in range(MAX_PAGES):
-            page = _get(client, url, params, headers)
-            for bucket in page.get("data") or []:
-                ts = dt.datetime.fromtimestamp(int(bucket["start_time"]), tz=dt.timezone.utc)
-                for res in bucket.get("results") or []:
-                    amount = res.get("amount") or {}
-                    if str(amount.get("currency", "usd")).lower() != "usd":
-                        raise UsageApiError(f"usage API {url}: amounts in {amount.get('currency')!r}; only USD is supported")
-                    yield UsageRecord(ts, "openai", res.get("line_item") or "(all line items)", 0, 0, 0, 0, 0, "",
-                                      res.get("project_id") or "", url, Decimal(str(amount.get("value") or 0)))
-            if not page.get("has_more") or not page.get("next_page"):
-                return
-            params = {**params, "page": page["next_page"]}
-    raise UsageApiError(f"usage API {url}: more than {MAX_PAGES} pages")
+    for ts, res, url in _openai(base, "/v1/organization/costs", "line_item", token, start, transport, timeout):
+        amount = res.get("amount") or {}
+        if str(amount.get("currency", "usd")).lower() != "usd":
+            raise UsageApiError(f"usage API {url}: amounts in {amount.get('currency')!r}; only USD is supported")
+        yield UsageRecord(ts, "openai", res.get("line_item") or "(all line items)", 0, 0, 0, 0, 0, "",
+                          res.get("project_id") or "", url, Decimal(str(amount.get("value") or 0)))
+
+
+def anthropic_usage(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
+    for ts, res, url in _anthropic(base, "/v1/organizations/usage_report/messages", "model", token, start, transport,
+                                   timeout, [("bucket_width", "1d"), ("limit", 31)]):
+        creation = res.get("cache_creation") or {}
+        cache_write = int(creation.get("ephemeral_5m_input_tokens") or 0) + int(creation.get("ephemeral_1h_input_tokens") or 0)
+        cache_write += int(res.get("cache_creation_5m_input_tokens") or 0) + int(res.get("cache_creation_1h_input_tokens") or 0)
+        cached = int(res.get("cache_read_input_tokens") or 0)
+        uncached = int(res.get("uncached_input_tokens") or 0)
+        # Anthropic reports input parts separately; our input_tokens includes all of them.
+        # The report has no request count, so requests is 0 (no per-request prices apply).
+        yield UsageRecord(ts, "anthropic", res.get("model") or "unknown", uncached + cached + cache_write,
+                          int(res.get("output_tokens") or 0), cached, cache_write, 0, "", res.get("workspace_id") or "", url)
 
 
 def anthropic_costs(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
@@ -126,24 +124,12 @@ def anthropic_costs(base: str, token: str, start: dt.datetime, transport: Any = 
     unit (cents), so "123.45" is USD 1.2345."""
     from decimal import Decimal
 
-    url = base.rstrip("/") + "/v1/organizations/cost_report"
-    params: list[tuple[str, Any]] = [("starting_at", start.strftime("%Y-%m-%dT%H:%M:%SZ")), ("group_by[]", "description")]
-    headers = {"x-api-key": token, "anthropic-version": "2023-06-01"}
-    with _client(transport, timeout) as client:
-        for _ in range(MAX_PAGES):
-            page = _get(client, url, params, headers)
-            for bucket in page.get("data") or []:
-                ts = dt.datetime.fromisoformat(str(bucket["starting_at"]).replace("Z", "+00:00"))
-                for res in bucket.get("results") or []:
-                    if str(res.get("currency", "USD")).upper() != "USD":
-                        raise UsageApiError(f"usage API {url}: amounts in {res.get('currency')!r}; only USD is supported")
-                    cents = Decimal(str(res.get("amount") or "0"))
-                    yield UsageRecord(ts, "anthropic", res.get("model") or res.get("description") or "(all)", 0, 0, 0, 0, 0,
-                                      "", res.get("workspace_id") or "", url, cents / 100)
-            if not page.get("has_more") or not page.get("next_page"):
-                return
-            params = [p for p in params if p[0] != "page"] + [("page", page["next_page"])]
-    raise UsageApiError(f"usage API {url}: more than {MAX_PAGES} pages")
+    for ts, res, url in _anthropic(base, "/v1/organizations/cost_report", "description", token, start, transport, timeout, []):
+        if str(res.get("currency", "USD")).upper() != "USD":
+            raise UsageApiError(f"usage API {url}: amounts in {res.get('currency')!r}; only USD is supported")
+        cents = Decimal(str(res.get("amount") or "0"))
+        yield UsageRecord(ts, "anthropic", res.get("model") or res.get("description") or "(all)", 0, 0, 0, 0, 0,
+                          "", res.get("workspace_id") or "", url, cents / 100)
 
 
 def langfuse_usage(base: str, token: str, start: dt.datetime, transport: Any = None, timeout: float = 30) -> Iterator[UsageRecord]:
