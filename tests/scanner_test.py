@@ -218,3 +218,23 @@ def test_builtin_packs_cover_every_category(rules):
 
     assert {p.category for p in rules.providers.values()} == set(CATEGORIES)
     assert len(rules.providers) >= 100
+
+
+def test_builtin_pack_cache_matches_a_fresh_load_and_follows_edits(tmp_path, monkeypatch):
+    import shutil
+
+    from connreg_gate import rulepack
+
+    packs = tmp_path / "packs"
+    shutil.copytree(Path(rulepack.__file__).parent / "rules", packs)
+    monkeypatch.setattr(rulepack, "builtin_pack_paths", lambda: sorted(packs.glob("*.yaml")))
+    fresh = rulepack.load_packs()
+    cached = rulepack.load_packs()
+    assert cached.rules == fresh.rules and cached.providers == fresh.providers
+    import os
+
+    assert list(Path(os.environ["CONNREG_CACHE_DIR"]).rglob("packs-*.marshal"))
+    (packs / "sms.yaml").write_text((packs / "sms.yaml").read_text().replace("env_vars: [TWILIO_ACCOUNT_SID,", "env_vars: [TWILIO_TEST_ONLY_VAR, TWILIO_ACCOUNT_SID,"))
+    edited = rulepack.load_packs()
+    env_rule = next(r for r in edited.rules if r.id == "twilio.env")
+    assert "twilio_test_only_var" in env_rule.keywords
