@@ -4,8 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from connreg_gate import validation_cache, yamlio
+from typing import TYPE_CHECKING
+
+from connreg_gate import validation_cache
 from connreg_gate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from connreg_gate import yamlio
 
 DEFAULT_REGISTRY = "connections_registry.yaml"
 DEFAULT_FAIL_ON = ("invalid_registry", "unregistered")
@@ -57,6 +62,8 @@ def load(root: Path) -> Config:
     data: Any = None
     source = "defaults"
     if yaml_path.exists():
+        from connreg_gate import yamlio  # only when there is YAML to read: keeps PyYAML off the hot path
+
         loaded = yamlio.load(yaml_path, ConfigError)
         data = loaded.data if loaded.data is not None else {}
         source = str(yaml_path)

@@ -13,10 +13,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
-from connreg_gate import yamlio
+from typing import TYPE_CHECKING
+
 from connreg_gate.errors import RulePackError
 from connreg_gate.literals import required_literals
 from connreg_gate.models import Pattern, Provider, Rule
+
+if TYPE_CHECKING:
+    from connreg_gate import yamlio
 
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_+-]*)+$")
 PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -206,6 +210,8 @@ def _load_trusted(path: Path) -> yamlio.LoadedYaml:
     node walk; line numbers are only needed for user packs' error messages."""
     import yaml
 
+    from connreg_gate import yamlio
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yamlio.LoadedYaml(str(path), yaml.load(path.read_text(encoding="utf-8"), Loader=loader), None)
 
@@ -227,6 +233,10 @@ def _validate_schema(loaded: yamlio.LoadedYaml) -> None:
 
 def _load_sources(sources: list[tuple[Path, bool]], providers: dict[str, Provider], rules: list[Rule],
                   packs: list[str], seen_ids: dict[str, str]) -> None:
+    if not sources:
+        return
+    from connreg_gate import yamlio  # PyYAML is imported only when packs are parsed
+
     for path, validate in sources:
         loaded = yamlio.load(path, RulePackError) if validate else _load_trusted(path)
         if validate:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from connreg_gate import redact, yamlio
+from connreg_gate import redact
 from connreg_gate.models import ScanResult
 
 
@@ -29,6 +29,8 @@ def write_json(result: ScanResult, out: TextIO) -> None:
 
 
 def write_yaml(result: ScanResult, out: TextIO) -> None:
+    from connreg_gate import yamlio
+
     out.write(yamlio.dump_plain(as_dict(result)))
 
 
