@@ -6,7 +6,6 @@ bytes (or the package version, which pins the schemas) change.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -23,6 +22,8 @@ def _cache_file() -> Path | None:
 
 
 def _key(kind: str, text: str) -> str:
+    import hashlib  # only when a document is validated or looked up
+
     return hashlib.sha256(f"{__version__}\0{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
