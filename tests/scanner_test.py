@@ -238,3 +238,18 @@ def test_builtin_pack_cache_matches_a_fresh_load_and_follows_edits(tmp_path, mon
     edited = rulepack.load_packs()
     env_rule = next(r for r in edited.rules if r.id == "twilio.env")
     assert "twilio_test_only_var" in env_rule.keywords
+
+
+def test_forked_scan_matches_serial(tmp_path, rules):
+    """Large trees are split across forked children; the result must not change."""
+    from connreg_gate.report import scan_report
+
+    files = {f"svc{i}/m{i}.py": ("import redis\n" if i % 3 else "import stripe  # connreg: ignore[stripe] -- legacy\n")
+             + f"URL = 'postgres://u:pw{i}@db/x'\n" for i in range(40)}
+    files["package.json"] = '{"dependencies": {"openai": "4"}}'
+    repo = make_repo(tmp_path / "r", files)
+    listing = list_directory(repo)
+    serial = scan(listing, rules, workers=1)
+    forked = scan(listing, rules, workers=2)
+    assert scan_report.as_dict(forked, with_timing=False) == scan_report.as_dict(serial, with_timing=False)
+    assert forked.files_scanned == serial.files_scanned == 41
