@@ -135,36 +135,35 @@ def main() -> int:
     results: dict[str, float] = {}
     results["python -c pass"] = best([args.python, "-c", "pass"], args.repeat)
     rg = shutil.which("rg")
+    pattern = ""
     if rg:
         pattern = "|".join(k.replace(".", r"\.") for k in keywords(60))
         results["rg 60 keywords -i (2 threads)"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(args.corpus)], args.repeat)
         results["rg 60 keywords -i (1 thread)"] = best([rg, "-i", "-c", "-j1", "--no-ignore", "-e", pattern, str(args.corpus)], args.repeat)
     results["connreg scan (all packs)"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(args.corpus)], args.repeat)
+    rg_cmd = [rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern] if rg else None
+
+    def tree(label: str, path: Path) -> None:
+        """Time rg, connreg scan and connreg readiness on one tree, under one label."""
+        if rg_cmd:
+            results[f"rg 60 keywords -i (2 threads), {label}"] = best([*rg_cmd, str(path)], args.repeat)
+        results[f"connreg scan, {label}"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(path)], args.repeat)
+        results[f"connreg readiness, {label}"] = best([*connreg, "readiness", "--format", "json", str(path)], args.repeat)
+
+    # A web framework's own tree (a git checkout): the closest thing here to "a Django application".
     django = next(args.corpus.glob("Django-*"), None)
     if django is not None:
-        ensure_git(django)
-        # A web framework's own tree: the closest thing here to "a Django application".
-        if rg:
-            results["rg 60 keywords -i (2 threads), Django tree"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(django)], args.repeat)
-        results["connreg scan, Django tree"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(django)], args.repeat)
-        results["connreg readiness, Django tree"] = best([*connreg, "readiness", "--format", "json", str(django)], args.repeat)
+        tree("Django tree", ensure_git(django))
     subset = django_subset(args.corpus)
     if subset is not None:
-        ensure_git(subset)
-        n, size = corpus_size(subset)
-        results[f"connreg readiness, Django subset ({n} files, {size / 1e6:.0f} MB)"] = best(
-            [*connreg, "readiness", "--format", "json", str(subset)], args.repeat)
-        if rg:
-            results["rg 60 keywords -i (2 threads), Django subset"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(subset)], args.repeat)
-        results["connreg scan, Django subset"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(subset)], args.repeat)
+        n, size = corpus_size(ensure_git(subset))
+        print(f"Django subset: {n} files, {size / 1e6:.0f} MB")
+        tree("Django subset", subset)
     mixed = mixed_tree(args.corpus)
     if mixed is not None:
         n, size = corpus_size(mixed)
-        results[f"connreg readiness, mixed SDK sources ({n} files, {size / 1e6:.0f} MB)"] = best(
-            [*connreg, "readiness", "--format", "json", str(mixed)], args.repeat)
-        if rg:
-            results["rg 60 keywords -i (2 threads), mixed SDK sources"] = best([rg, "-i", "-c", "-j2", "--no-ignore", "-e", pattern, str(mixed)], args.repeat)
-        results["connreg scan, mixed SDK sources"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, str(mixed)], args.repeat)
+        print(f"mixed SDK sources: {n} files, {size / 1e6:.0f} MB")
+        tree("mixed SDK sources", mixed)
     # The pre-commit path: 20 source files, interpreter start included.
     sample = sorted(str(p) for p in args.corpus.rglob("*.py"))[:: max(1, len(list(args.corpus.rglob("*.py"))) // 20)][:20]
     results["connreg scan 20 files"] = best([*connreg, "scan", "--format", "json", "-o", os.devnull, *sample], args.repeat * 3)

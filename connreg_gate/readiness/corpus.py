@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 from connreg_gate.discover import classify, manifests
 from connreg_gate.discover.files import Listing
@@ -32,7 +33,7 @@ class Corpus(NamedTuple):
     paths: tuple[str, ...]  # every listed path (for file-existence signals), vendored excluded
     dependencies: tuple[tuple[str, str, str, int, bool], ...]  # (ecosystem, name, path, line, dev)
     path_blob: str = ""  # every path on its own line, for one-pass glob matching
-    raw: dict[str, bytes] = {}  # the bytes read, shared with discovery so each file is read once
+    raw: Mapping[str, bytes] = MappingProxyType({})  # bytes read, shared with discovery: one read per file
 
 
 def scopes_of(path: str) -> frozenset[str]:
