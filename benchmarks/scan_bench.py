@@ -66,7 +66,9 @@ def django_subset(corpus: Path, files: int = 4600) -> Path | None:
     if django is None:
         return None
     if not target.exists():
-        paths = sorted(p for p in django.rglob("*") if p.is_file())[:files]
+        # The Django tree may already be a git checkout (ensure_git): its .git is not source.
+        paths = sorted(p for p in django.rglob("*")
+                       if p.is_file() and ".git" not in p.relative_to(django).parts)[:files]
         for p in paths:
             dest = target / p.relative_to(django)
             dest.parent.mkdir(parents=True, exist_ok=True)
