@@ -76,20 +76,24 @@ def cli(debug: bool) -> None:
 @click.option("--rules", "extra_rules", multiple=True, type=click.Path(exists=True, dir_okay=False), help="An extra YAML rule pack (repeatable).")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_file_bytes: int | None, extra_rules: tuple[str, ...]) -> None:
     """Find every backend connection and external API used under PATHS (default: the current repository)."""
-    from connreg_gate import config as config_mod
-    from connreg_gate.discover.files import list_paths
-    from connreg_gate.discover.scanner import scan as run_scan
-    from connreg_gate.report import scan_report
-    from connreg_gate.rulepack import load_packs
+    from connreg_gate.discover.files import start_listing
 
     for p in paths:
         if not os.path.lexists(p):
             raise GateError(f"{p}: no such file or directory")
+    pending = start_listing(paths or (".",))  # git lists files while rules load
+
+    from connreg_gate import config as config_mod
+    from connreg_gate.discover.scanner import prepare
+    from connreg_gate.discover.scanner import scan as run_scan
+    from connreg_gate.report import scan_report
+    from connreg_gate.rulepack import load_packs
+
     base = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else Path.cwd()
     config = config_mod.load(base.resolve())
     rules = load_packs([*config.rule_pack_paths(), *map(Path, extra_rules)], config.disable_rules)
-    listing = list_paths(paths or (".",))
-    result = run_scan(listing, rules, _scan_options(config, max_file_bytes))
+    matchers = prepare(rules)
+    result = run_scan(pending.result(), rules, _scan_options(config, max_file_bytes), matchers=matchers)
     fh = _open_out(output)
     out = fh or sys.stdout
     try:
