@@ -1,12 +1,15 @@
 """Is a match inside a comment or docstring? Then it is a mention, not usage.
 
 Two cheap parts, both only run for files where a rule already matched:
-- block comments and docstrings, found with ``str.find`` loops (C speed);
-- line comments, decided on the match's own line by a small quote-aware scan.
+- block comments and docstrings, found left to right with ``str.find`` (C speed) and
+  only as far as the last match asked about: most evidence (imports) sits near the top;
+- line comments, decided on the match's own line: a ``str.find`` for the markers
+  before the match, then, only when one is there, a small quote-aware scan.
 """
 from __future__ import annotations
 
 import bisect
+from typing import Iterator
 
 HASH = ("#",)
 SLASH = ("//",)
@@ -25,8 +28,8 @@ BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
 _SPACED = frozenset({"env", "deploy", "config"})
 
 
-def _block_spans(text: str, open_: str, close: str) -> list[tuple[int, int]]:
-    spans = []
+def _block_spans(text: str, open_: str, close: str) -> Iterator[tuple[int, int]]:
+    """Block comments in order of their start; they never overlap."""
     pos = text.find(open_)
     while pos >= 0:
         end = text.find(close, pos + len(open_))
@@ -35,33 +38,36 @@ def _block_spans(text: str, open_: str, close: str) -> list[tuple[int, int]]:
         line_start = text.rfind("\n", 0, pos) + 1
         prefix = text[line_start:pos]
         if (prefix.count('"') % 2 == 0 and prefix.count("'") % 2 == 0) or open_.startswith("\n"):
-            spans.append((pos, end))
+            yield pos, end
             pos = text.find(open_, end)
         else:
             pos = text.find(open_, pos + len(open_))
-    return spans
 
 
-def _docstring_spans(text: str) -> list[tuple[int, int]]:
-    """Triple-quoted strings that start a statement: docstrings and commented-out blocks."""
-    spans = []
+_DOCSTRING_PREFIXES = frozenset(("", "r", "R", "b", "u", "f", "rb", "br", "rf", "fr"))
+
+
+def _docstring_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Triple-quoted strings that start a statement (docstrings and commented-out
+    blocks), from the start of their line, in order; they never overlap."""
     n = len(text)
     dq, sq = '"' * 3, "'" * 3
-    nxt = {dq: text.find(dq), sq: text.find(sq)}
-    while True:
-        live = [(p, q) for q, p in nxt.items() if p >= 0]
-        if not live:
-            return spans
-        start, quote = min(live)
+    next_dq, next_sq = text.find(dq), text.find(sq)
+    while next_dq >= 0 or next_sq >= 0:
+        if next_sq < 0 or 0 <= next_dq < next_sq:
+            start, quote = next_dq, dq
+        else:
+            start, quote = next_sq, sq
         end = text.find(quote, start + 3)
         end = n if end < 0 else end + 3
         line_start = text.rfind("\n", 0, start) + 1
-        if text[line_start:start].strip() in ("", "r", "R", "b", "u", "f", "rb", "br", "rf", "fr"):
-            spans.append((line_start, end))
+        if text[line_start:start].strip() in _DOCSTRING_PREFIXES:
+            yield line_start, end
         # Only re-search a delimiter whose next occurrence we have passed.
-        for q, p in nxt.items():
-            if 0 <= p < end:
-                nxt[q] = text.find(q, end)
+        if 0 <= next_dq < end:
+            next_dq = text.find(dq, end)
+        if 0 <= next_sq < end:
+            next_sq = text.find(sq, end)
 
 
 def _line_comment_start(line: str, markers: tuple[str, ...], spaced: bool) -> int:
@@ -91,26 +97,49 @@ def _line_comment_start(line: str, markers: tuple[str, ...], spaced: bool) -> in
 
 
 class CommentMap:
+    """Answers "is this offset in a comment?" for one file's text."""
+
     def __init__(self, text: str, file_class: str) -> None:
         self._text = text
         self._markers = LINE_MARKERS.get(file_class, ())
         self._spaced = file_class in _SPACED
-        spans: list[tuple[int, int]] = []
-        for open_, close in BLOCKS.get(file_class, ()):
-            spans.extend(_block_spans(text, open_, close))
+        blocks = BLOCKS.get(file_class, ())
+        assert len(blocks) <= 1, "one block syntax per file class keeps spans ordered"
         if file_class == "python":
-            spans.extend(_docstring_spans(text))
-        spans.sort()
-        self._starts = [s for s, _ in spans]
-        self._ends = [e for _, e in spans]
+            self._pending: Iterator[tuple[int, int]] | None = _docstring_spans(text)
+        elif blocks:
+            self._pending = _block_spans(text, *blocks[0])
+        else:
+            self._pending = None
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def _spans_through(self, offset: int) -> None:
+        """Find spans until one starts after ``offset`` (or none are left)."""
+        pending = self._pending
+        if pending is None or (self._starts and self._starts[-1] > offset):
+            return
+        for start, end in pending:
+            self._starts.append(start)
+            self._ends.append(end)
+            if start > offset:
+                return
+        self._pending = None
 
     def contains(self, line_start: int, offset: int) -> bool:
+        self._spans_through(offset)
         i = bisect.bisect_right(self._starts, offset) - 1
         if i >= 0 and offset < self._ends[i]:
             return True
-        if not self._markers:
+        markers = self._markers
+        if not markers:
             return False
-        end = self._text.find("\n", line_start)
-        line = self._text[line_start: end if end >= 0 else len(self._text)]
-        start = _line_comment_start(line, self._markers, self._spaced)
+        text = self._text
+        end = text.find("\n", line_start)
+        if end < 0:
+            end = len(text)
+        # A comment that covers ``offset`` starts with a marker at or before it.
+        if not any(text.find(m, line_start, min(end, offset + len(m))) >= 0 for m in markers):
+            return False
+        start = _line_comment_start(text[line_start:end], markers, self._spaced)
         return 0 <= start <= offset - line_start
