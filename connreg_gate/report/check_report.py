@@ -5,10 +5,10 @@ string, and never decide pass or fail (gate.py does).
 """
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from connreg_gate import redact
+from connreg_gate.report import dump_json
 from connreg_gate.gate import Finding, GateResult
 
 
@@ -26,8 +26,7 @@ def as_dict(result: GateResult) -> dict[str, Any]:
 
 
 def write_json(result: GateResult, out: TextIO) -> None:
-    json.dump(as_dict(result), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    dump_json(as_dict(result), out)
 
 
 def write_text(result: GateResult, out: TextIO) -> None:

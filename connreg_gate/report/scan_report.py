@@ -1,10 +1,10 @@
 """Reporters for `connreg scan`: a grouped table, JSON and YAML. Everything is masked."""
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from connreg_gate import redact
+from connreg_gate.report import dump_json
 from connreg_gate.models import ScanResult
 
 
@@ -24,8 +24,7 @@ def as_dict(result: ScanResult, with_timing: bool = True) -> dict[str, Any]:
 
 
 def write_json(result: ScanResult, out: TextIO) -> None:
-    json.dump(as_dict(result), out, indent=2, sort_keys=False, ensure_ascii=False)
-    out.write("\n")
+    dump_json(as_dict(result), out)
 
 
 def write_yaml(result: ScanResult, out: TextIO) -> None:
