@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -665,6 +664,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_codes.OK
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if _Ctx.debug or os.environ.get("CONNREG_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         else:
             click.echo(f"connreg: internal error: {type(exc).__name__}: {exc}\n"

@@ -9,7 +9,6 @@ explicit ``rules`` with their own ``pattern`` and ``keywords``.
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
@@ -217,8 +216,10 @@ def _load_trusted(path: Path) -> yamlio.LoadedYaml:
 
 
 def builtin_pack_paths() -> list[Path]:
-    root = resources.files("connreg_gate") / "rules"
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml"))  # type: ignore[attr-defined]
+    # Beside this module: the wheel installs package data as files (importlib.resources
+    # would add ~4 ms of imports to every run for the same answer).
+    root = Path(__file__).resolve().parent / "rules"
+    return sorted(p for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
 def _validate_schema(loaded: yamlio.LoadedYaml) -> None:
@@ -275,33 +276,39 @@ def _load_sources(sources: list[tuple[Path, bool]], providers: dict[str, Provide
 # (which cannot run code on load, unlike pickle), keyed by the package version and
 # every pack file's size and mtime, so an edited pack is picked up at once.
 
-def _cache_path(paths: list[Path]) -> Path | None:
-    import hashlib
-    import os
-
+def _cache_key(paths: list[Path]) -> str | None:
+    """The package version and every pack's name, size and mtime."""
     from connreg_gate import __version__
 
-    base = os.environ.get("CONNREG_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    h = hashlib.sha256(__version__.encode())
+    parts = [__version__]
     for p in paths:
         try:
             st = p.stat()
         except OSError:
             return None
-        h.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return root / "connreg-gate" / f"packs-{h.hexdigest()[:20]}.marshal"
+        parts.append(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}")
+    return "\0".join(parts)
+
+
+def _cache_path(key: str) -> Path:
+    import os
+    import zlib  # the name only spreads keys; the full key is checked on load
+
+    base = os.environ.get("CONNREG_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "connreg-gate" / f"packs-{zlib.crc32(key.encode()):08x}.marshal"
 
 
 def _pattern_t(p: Pattern | None) -> Any:
     return None if p is None else (p.regex, int(p.flags))  # RegexFlag is not marshallable
 
 
-def _dump_builtin(path: Path, providers: dict[str, Provider], rules: list[Rule], packs: list[str], seen: dict[str, str]) -> None:
+def _dump_builtin(path: Path, key: str, providers: dict[str, Provider], rules: list[Rule], packs: list[str], seen: dict[str, str]) -> None:
     import marshal
     import os
 
     data = (
+        key,
         tuple((v.provider, v.name, v.kind, v.category, tuple((n, _pattern_t(pt)) for n, pt in v.usage)) for v in providers.values()),
         tuple((r.id, r.provider, r.evidence, r.confidence, tuple(sorted(r.file_classes)), r.keywords, _pattern_t(r.pattern),
                r.ecosystem, r.packages, r.pack) for r in rules),
@@ -317,11 +324,13 @@ def _dump_builtin(path: Path, providers: dict[str, Provider], rules: list[Rule],
         pass  # a read-only home (or an odd value) only costs speed
 
 
-def _load_builtin_cached(path: Path) -> tuple[dict[str, Provider], list[Rule], list[str], dict[str, str]] | None:
+def _load_builtin_cached(path: Path, key: str) -> tuple[dict[str, Provider], list[Rule], list[str], dict[str, str]] | None:
     import marshal
 
     try:
-        prov_t, rules_t, packs_t, seen_t = marshal.loads(path.read_bytes())
+        stored_key, prov_t, rules_t, packs_t, seen_t = marshal.loads(path.read_bytes())
+        if stored_key != key:
+            return None
         providers = {p[0]: Provider(p[0], p[1], p[2], p[3], tuple((n, Pattern(*pt)) for n, pt in p[4])) for p in prov_t}
         rules = [Rule(r[0], r[1], r[2], r[3], frozenset(r[4]), r[5], Pattern(*r[6]) if r[6] else None, r[7], r[8], r[9])
                  for r in rules_t]
@@ -339,15 +348,16 @@ def load_packs(
     suite (and on request), which keeps jsonschema off the pre-commit path.
     """
     builtin = builtin_pack_paths()
-    cache = None if validate_builtin or os_env_no_cache() else _cache_path(builtin)
-    cached = _load_builtin_cached(cache) if cache is not None and cache.exists() else None
+    key = None if validate_builtin or os_env_no_cache() else _cache_key(builtin)
+    cache = _cache_path(key) if key is not None else None
+    cached = _load_builtin_cached(cache, key) if cache is not None and key is not None and cache.exists() else None
     if cached is not None:
         providers, rules, packs, seen_ids = cached
     else:
         providers, rules, packs, seen_ids = {}, [], [], {}
         _load_sources([(p, validate_builtin) for p in builtin], providers, rules, packs, seen_ids)
-        if cache is not None:
-            _dump_builtin(cache, providers, rules, packs, seen_ids)
+        if cache is not None and key is not None:
+            _dump_builtin(cache, key, providers, rules, packs, seen_ids)
     _load_sources([(Path(p), True) for p in extra], providers, rules, packs, seen_ids)
     off = set(disabled)
     kept = tuple(r for r in rules if r.id not in off and r.provider not in off)
