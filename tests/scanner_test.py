@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from connreg_gate.discover.files import list_directory
 from connreg_gate.discover.scanner import ScanOptions, scan
@@ -174,6 +176,18 @@ def test_usage_patterns(tmp_path, rules):
     assert by["stripe"].usage_patterns == ("checkout_sessions", "webhooks")
 
 
+def test_usage_patterns_match_whatever_the_case(tmp_path, rules):
+    """Files are prefiltered on lowercase literals before a usage regex runs; upper,
+    lower and mixed case must all still be found (SQL patterns ignore case)."""
+    result = run(tmp_path, {
+        "db.py": "import psycopg\ncur.execute('select id from users')\ncur.execute('Insert Into t values (1)')\n",
+        "billing.py": "import stripe\nstripe.checkout.Session.create(mode='payment')\nstripe.PaymentIntent.create(amount=1)\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["postgres"].usage_patterns == ("read", "write")
+    assert by["stripe"].usage_patterns == ("checkout_sessions", "payment_intents")
+
+
 def test_output_is_deterministic(tmp_path, rules):
     files = {f"svc{i}/m.py": "import redis\nimport stripe\n" for i in range(5)}
     a = run(tmp_path / "a", files, rules)
@@ -238,6 +252,16 @@ def test_builtin_pack_cache_matches_a_fresh_load_and_follows_edits(tmp_path, mon
     edited = rulepack.load_packs()
     env_rule = next(r for r in edited.rules if r.id == "twilio.env")
     assert "twilio_test_only_var" in env_rule.keywords
+    # A cache file under the right name but written for other packs (a name collision)
+    # is not trusted: each file carries its full key.
+    import marshal
+
+    key = rulepack._cache_key(rulepack.builtin_pack_paths())
+    path = rulepack._cache_path(key)
+    stored = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps(("another key", (), (), (), ())))
+    assert rulepack.load_packs().rules == edited.rules
+    assert marshal.loads(path.read_bytes()) == stored  # rewritten for these packs
 
 
 def test_forked_scan_matches_serial(tmp_path, rules):
@@ -253,3 +277,13 @@ def test_forked_scan_matches_serial(tmp_path, rules):
     forked = scan(listing, rules, workers=2)
     assert scan_report.as_dict(forked, with_timing=False) == scan_report.as_dict(serial, with_timing=False)
     assert forked.files_scanned == serial.files_scanned == 41
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=".aZ_-py0", max_size=12))
+def test_extension_is_splitext(name):
+    import posixpath
+
+    from connreg_gate.discover.classify import extension
+
+    assert extension(name) == posixpath.splitext(name)[1]

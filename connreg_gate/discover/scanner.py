@@ -14,11 +14,12 @@ from typing import Iterable, Mapping, NamedTuple
 import ahocorasick_rs
 
 from connreg_gate import redact
-from connreg_gate.discover import classify, manifests
+from connreg_gate.discover import classify
 from connreg_gate.discover.comments import CommentMap
 from connreg_gate.discover.files import Listing
 from connreg_gate.discover.suppress import suppression
-from connreg_gate.models import Connection, Evidence, Rule, ScanResult, Skipped, Suppressed
+from connreg_gate.literals import required_literals
+from connreg_gate.models import Connection, Evidence, Pattern, Rule, ScanResult, Skipped, Suppressed
 from connreg_gate.rulepack import CompiledRules, _norm_pkg
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
@@ -38,6 +39,8 @@ class _Matchers:
 
     def __init__(self, compiled: CompiledRules) -> None:
         self._rules = compiled.rules
+        self._providers = compiled.providers
+        self._usage: dict[str, tuple[tuple[str, Pattern, tuple[bytes, ...] | None], ...]] = {}
         self._automata: dict[str, tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None] = {}
         self._deps: dict[str, tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]] = {}
         self._all: tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None = None
@@ -71,6 +74,17 @@ class _Matchers:
         self._automata[cls] = built
         return built
 
+    def usage(self, provider: str) -> tuple[tuple[str, Pattern, tuple[bytes, ...] | None], ...]:
+        """A provider's usage patterns, each with the lowercase literals one of which
+        every match contains (None: no such set). Alternations that open with ``\\b``
+        have no literal prefix for ``re`` to skip ahead with, so a file without any of
+        the literals is not searched at all (110 of 115 ms on dense SDK sources)."""
+        found = self._usage.get(provider)
+        if found is None:
+            found = self._usage[provider] = tuple(
+                (name, pattern, _ascii_literals(pattern.regex)) for name, pattern in self._providers[provider].usage)
+        return found
+
     def dependency_rules(self, ecosystem: str) -> tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]:
         if ecosystem not in self._deps:
             exact: dict[str, list[Rule]] = defaultdict(list)
@@ -84,6 +98,13 @@ class _Matchers:
                             exact[pkg].append(rule)
             self._deps[ecosystem] = (exact, globs)
         return self._deps[ecosystem]
+
+
+def _ascii_literals(regex: str) -> tuple[bytes, ...] | None:
+    literals = required_literals(regex)
+    if not literals or not all(lit.isascii() for lit in literals):
+        return None
+    return tuple(lit.encode("ascii") for lit in literals)
 
 
 def _to_text(raw: bytes) -> str:
@@ -107,8 +128,8 @@ class _FileScan:
         self.suppressed: list[Suppressed] = []
 
 
-def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileScan) -> str | None:
-    """Scan one non-manifest file; return its text when it produced evidence."""
+def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileScan) -> tuple[str, bytes] | None:
+    """Scan one non-manifest file; return its text and lowered bytes when it produced evidence."""
     built = matchers.automaton(cls)
     if built is None:
         return None
@@ -156,7 +177,7 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
         out.evidence.append(Evidence(path, lineno, rule.id, rule.confidence, rule.provider, rule.evidence,
                                      test, endpoint, env_var))
         found = True
-    return text if found else None
+    return (text, low) if found else None
 
 
 def _decode_manifest(raw: bytes) -> str:
@@ -167,6 +188,8 @@ def _decode_manifest(raw: bytes) -> str:
 
 
 def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) -> None:
+    from connreg_gate.discover import manifests  # its parsers are off the path of a run without manifests
+
     lines = text.splitlines()
     test_path = classify.is_test_path(path)
     for dep in manifests.parse(path, text):
@@ -209,7 +232,7 @@ class _Outcome(NamedTuple):
     usage: dict[str, set[str]]  # provider -> usage pattern names
 
 
-def _usage_in(text: str, cls: str, evidence: list[Evidence], compiled: CompiledRules,
+def _usage_in(text: str, low: bytes, cls: str, evidence: list[Evidence], matchers: _Matchers,
               usage: dict[str, set[str]], searched: dict[str, int]) -> None:
     if cls not in _SOURCE_CLASSES or len(text) > USAGE_MAX_BYTES:
         return
@@ -218,8 +241,8 @@ def _usage_in(text: str, cls: str, evidence: list[Evidence], compiled: CompiledR
         if searched.get(pid, 0) >= USAGE_MAX_FILES:
             continue
         searched[pid] = searched.get(pid, 0) + 1
-        for name, pattern in compiled.providers[pid].usage:
-            if name not in seen and pattern.search(text):
+        for name, pattern, literals in matchers.usage(pid):
+            if name not in seen and (literals is None or any(lit in low for lit in literals)) and pattern.search(text):
                 seen.add(name)
 
 
@@ -268,9 +291,9 @@ def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
             _scan_manifest(rel, _decode_manifest(raw), matchers, out)
             continue
         before = len(out.evidence)
-        text = _scan_text(rel, cls, raw, matchers, out)
-        if text is not None:
-            _usage_in(text, cls, out.evidence[before:], compiled, usage, searched)
+        found = _scan_text(rel, cls, raw, matchers, out)
+        if found is not None:
+            _usage_in(found[0], found[1], cls, out.evidence[before:], matchers, usage, searched)
     return _Outcome(out.evidence, out.suppressed, skipped, files, bytes_read, usage)
 
 
