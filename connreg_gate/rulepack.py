@@ -32,30 +32,46 @@ ENV_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform"}
 HOST_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "html"}
 
 
-def _js(m: str) -> str:
-    return r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+|\bexport\s.*\bfrom\s*)(['"`])""" + re.escape(m) + r"""(?:/[^'"`]*)?\1"""
+def _alternation(escaped: list[str]) -> str:
+    # Longest first, so the rule's text reads from most to least specific; the regex
+    # backtracks either way.
+    return "(?:" + "|".join(sorted(set(escaped), key=lambda e: (-len(e), e))) + ")"
 
 
-def _py(m: str) -> str:
-    parts = m.split(".")
+def _js(modules: list[str]) -> str:
+    # One quote group for every module: with one template per module joined by "|",
+    # each copy's \1 named the first copy's group, so only the first module matched.
+    return (r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+|\bexport\s.*\bfrom\s*)(['"`])"""
+            + _alternation([re.escape(m) for m in modules]) + r"""(?:/[^'"`]*)?\1""")
+
+
+def _py(modules: list[str]) -> str:
+    alt = _alternation([re.escape(m) for m in modules])
     alts = [
-        r"^\s*from\s+" + re.escape(m) + r"(?:\.[\w.]+)?\s+import\b",
-        r"^\s*import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*" + re.escape(m) + r"(?:\.[\w.]+)?(?:\s|,|$|;)",
+        r"^\s*from\s+" + alt + r"(?:\.[\w.]+)?\s+import\b",
+        r"^\s*import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*" + alt + r"(?:\.[\w.]+)?(?:\s|,|$|;)",
     ]
-    if len(parts) > 1:
-        parent, last = ".".join(parts[:-1]), parts[-1]
-        alts.append(r"^\s*from\s+" + re.escape(parent) + r"\s+import\s+\(?\s*(?:\w+(?:\s+as\s+\w+)?\s*,\s*)*" + re.escape(last) + r"\b")
+    for m in sorted(m for m in set(modules) if "." in m):  # from parent import last
+        parent, last = m.rsplit(".", 1)
+        alts.append(r"^\s*from\s+" + re.escape(parent) + r"\s+import\s+\(?\s*(?:\w+(?:\s+as\s+\w+)?\s*,\s*)*"
+                    + re.escape(last) + r"\b")
     return "|".join(f"(?:{a})" for a in alts)
 
 
+def _php_escape(m: str) -> str:
+    return re.escape(m).replace(r"\\\\", r"\\")
+
+
+# Each builds one regex for all of a provider's modules in one language.
 IMPORT_TEMPLATES = {
     "python": _py,
     "javascript": _js,
-    "go": lambda m: r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"' + re.escape(m) + r'(?:/[^"]*)?"',
-    "java": lambda m: r"^\s*import\s+(?:static\s+)?" + re.escape(m) + r"(?:\.|;|\s|$)",
-    "ruby": lambda m: r"""^\s*require\s*\(?\s*['"]""" + re.escape(m) + r"""(?:/[^'"]*)?['"]""",
-    "php": lambda m: r"^\s*use\s+\\?" + re.escape(m).replace(r"\\\\", r"\\") + r"(?:\\|;|\s|,)",
-    "csharp": lambda m: r"^\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?" + re.escape(m) + r"(?:\.|;|\s)",
+    "go": lambda ms: r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"' + _alternation([re.escape(m) for m in ms]) + r'(?:/[^"]*)?"',
+    "java": lambda ms: r"^\s*import\s+(?:static\s+)?" + _alternation([re.escape(m) for m in ms]) + r"(?:\.|;|\s|$)",
+    "ruby": lambda ms: r"""^\s*require\s*\(?\s*['"]""" + _alternation([re.escape(m) for m in ms]) + r"""(?:/[^'"]*)?['"]""",
+    "php": lambda ms: r"^\s*use\s+\\?" + _alternation([_php_escape(m) for m in ms]) + r"(?:\\|;|\s|,)",
+    "csharp": lambda ms: (r"^\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?"
+                          + _alternation([re.escape(m) for m in ms]) + r"(?:\.|;|\s)"),
 }
 
 
@@ -116,7 +132,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.import.{lang}", provider=pid, evidence="import", confidence="strong",
             file_classes=frozenset({lang}), keywords=keywords,
-            pattern=_compile("|".join(f"(?:{template(m)})" for m in modules), where, eager=eager), pack=pack,
+            pattern=_compile(template(list(modules)), where, eager=eager), pack=pack,
         ))
     for ecosystem, names in sorted((spec.get("packages") or {}).items()):
         rules.append(Rule(

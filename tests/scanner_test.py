@@ -287,3 +287,44 @@ def test_extension_is_splitext(name):
     from connreg_gate.discover.classify import extension
 
     assert extension(name) == posixpath.splitext(name)[1]
+
+
+IMPORT_LINES = {
+    "python": ("py", ["import {m}\n", "from {m} import Client\n"]),
+    "javascript": ("ts", ['import Client from "{m}";\n', "const c = require('{m}');\n", "import {{ x }} from `{m}/sub`;\n"]),
+    "go": ("go", ['import "{m}"\n', 'import (\n\tc "{m}"\n)\n']),
+    "java": ("java", ["import {m}.Client;\n"]),
+    "ruby": ("rb", ['require "{m}"\n']),
+    "php": ("php", ["<?php\nuse {m}\\Client;\n"]),
+    "csharp": ("cs", ["using {m};\n"]),
+}
+
+
+def _declared_imports():
+    import yaml
+
+    from connreg_gate import rulepack
+
+    for pack in rulepack.builtin_pack_paths():
+        for spec in yaml.safe_load(pack.read_text())["providers"]:
+            for lang, modules in sorted((spec.get("imports") or {}).items()):
+                for m in modules or ():
+                    yield spec["provider"], lang, m
+
+
+def test_every_declared_import_is_found(tmp_path, rules):
+    """Each module a pack lists, imported the usual ways in its language, is found as
+    that provider. (Multi-module JavaScript rules once matched their first module only.)"""
+    files, expected = {}, {}
+    for n, (pid, lang, module) in enumerate(_declared_imports()):
+        ext, lines = IMPORT_LINES[lang]
+        php_module = module.replace("\\\\", "\\")
+        for k, line in enumerate(lines):
+            path = f"src/m{n}_{k}.{ext}"
+            files[path] = line.format(m=php_module if lang == "php" else module)
+            expected[path] = pid
+    assert len(expected) > 500
+    result = run(tmp_path, files, rules)
+    found = {(e.path, c.provider) for c in result.connections for e in c.evidence if e.evidence == "import"}
+    missing = sorted(f"{pid}: {files[path]!r}" for path, pid in expected.items() if (path, pid) not in found)
+    assert not missing, f"{len(missing)} of {len(expected)} imports not found:\n" + "\n".join(missing[:40])
