@@ -9,7 +9,8 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, Mapping, NamedTuple
+import re
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 import ahocorasick_rs
 
@@ -40,6 +41,7 @@ class _Matchers:
     def __init__(self, compiled: CompiledRules) -> None:
         self._rules = compiled.rules
         self._providers = compiled.providers
+        self._search: dict[str, Callable[[str], re.Match[str] | None]] = {}
         self._usage: dict[str, tuple[tuple[str, Pattern, tuple[bytes, ...] | None], ...]] = {}
         self._automata: dict[str, tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None] = {}
         self._deps: dict[str, tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]] = {}
@@ -73,6 +75,13 @@ class _Matchers:
         built = (auto, per_class) if any(per_class) else None
         self._automata[cls] = built
         return built
+
+    def search(self, rule: Rule) -> Callable[[str], re.Match[str] | None]:
+        """The rule's compiled ``search``, looked up once per rule, not per line."""
+        found = self._search.get(rule.id)
+        if found is None:
+            found = self._search[rule.id] = rule.pattern.compiled().search  # type: ignore[union-attr]
+        return found
 
     def usage(self, provider: str) -> tuple[tuple[str, Pattern, tuple[bytes, ...] | None], ...]:
         """A provider's usage patterns, each with the lowercase literals one of which
@@ -138,45 +147,54 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
     hits = auto.find_matches_as_indexes(low, overlapping=True)
     if not hits:
         return None
-    candidates: dict[tuple[int, int], tuple[int, Rule]] = {}
+    # Keyword hits -> the lines they are on -> the rules those keywords bring.
+    lines: dict[int, tuple[int, set[int]]] = {}
     last_ls = last_le = -1
+    kws: set[int] = set()
     for kw_index, start, _end in hits:
         if not (last_ls <= start < last_le):
             last_ls = low.rfind(b"\n", 0, start) + 1
             last_le = low.find(b"\n", start)
             if last_le < 0:
                 last_le = len(low)
-        for rule in rules_by_kw[kw_index]:
-            candidates.setdefault((last_ls, id(rule)), (last_le, rule))
+            kws = lines.setdefault(last_ls, (last_le, set()))[1]
+        kws.add(kw_index)
     text = _to_text(raw)
     comments: CommentMap | None = None
     test = classify.is_test_path(path)
-    counted_to, lineno = 0, 1  # line numbers counted forward: candidates come in line order
+    counted_to, lineno = 0, 1  # line numbers counted forward: lines come in order
     found = False
-    for (ls, _), (le, rule) in sorted(candidates.items(), key=lambda kv: kv[0][0]):
+    search = matchers.search
+    for ls in sorted(lines):
+        le, kws = lines[ls]
         line = text[ls:le]
-        m = rule.pattern.search(line)  # type: ignore[union-attr]
-        if m is None:
-            continue
-        if comments is None:
-            comments = CommentMap(text, cls)
-        if comments.contains(ls, ls + m.start()):
-            continue
-        if ls != counted_to:
-            lineno += raw.count(b"\n", counted_to, ls)
-            counted_to = ls
-        reason = suppression(line, rule.provider)
-        if reason is not None:
-            out.suppressed.append(Suppressed(path, lineno, rule.id, rule.provider, _display(reason)))
-            continue
-        endpoint = env_var = ""
-        if rule.evidence == "url":
-            endpoint = redact.mask(_display(m.group(0)))
-        elif rule.evidence == "env_var":
-            env_var = m.group(0)
-        out.evidence.append(Evidence(path, lineno, rule.id, rule.confidence, rule.provider, rule.evidence,
-                                     test, endpoint, env_var))
-        found = True
+        if len(kws) == 1:
+            rules: Iterable[Rule] = rules_by_kw[next(iter(kws))]
+        else:
+            rules = {id(r): r for k in sorted(kws) for r in rules_by_kw[k]}.values()
+        for rule in rules:
+            m = search(rule)(line)
+            if m is None:
+                continue
+            if comments is None:
+                comments = CommentMap(text, cls)
+            if comments.contains(ls, ls + m.start()):
+                continue
+            if ls != counted_to:
+                lineno += raw.count(b"\n", counted_to, ls)
+                counted_to = ls
+            reason = suppression(line, rule.provider)
+            if reason is not None:
+                out.suppressed.append(Suppressed(path, lineno, rule.id, rule.provider, _display(reason)))
+                continue
+            endpoint = env_var = ""
+            if rule.evidence == "url":
+                endpoint = redact.mask(_display(m.group(0)))
+            elif rule.evidence == "env_var":
+                env_var = m.group(0)
+            out.evidence.append(Evidence(path, lineno, rule.id, rule.confidence, rule.provider, rule.evidence,
+                                         test, endpoint, env_var))
+            found = True
     return (text, low) if found else None
 
 
