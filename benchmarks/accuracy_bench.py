@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Precision and recall of `connreg scan` on real applications, against the labels in
+benchmarks/accuracy_labels.yaml (what a careful reviewer lists for each app).
+
+    python benchmarks/accuracy_bench.py                 # fetches the apps on first run
+    python benchmarks/accuracy_bench.py --show-evidence  # print where each provider was found
+
+The apps come from registries anyone can reach: PyPI wheels, npm tarballs and Debian
+packages (PHP and Ruby apps ship their sources). A wheel has no pyproject.toml, so its
+Requires-Dist lines are written back as requirements.txt (runtime and optional
+extras) and requirements-dev.txt (dev/test/lint extras), as the project's own manifest
+would declare them.
+
+Found = connections that are not test-only. Precision = found and expected / found
+(arguable "either" providers excluded); recall = found and expected / expected; the
+"all services" recall also counts services the catalog has no rules for.
+Not a test: nothing asserts; it prints the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+DEV_EXTRAS = {"dev", "test", "tests", "testing", "lint", "mypy", "docs", "doc", "typing"}
+
+
+def fetch(app: dict, dest: Path) -> None:
+    src = app["source"]
+    dest.mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        if "pypi" in src:
+            subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:",
+                            "-d", tmp, src["pypi"]], check=True)
+            wheel = next(Path(tmp).glob("*.whl"))
+            with zipfile.ZipFile(wheel) as zf:
+                zf.extractall(dest)
+            _requirements_from_metadata(dest)
+        elif "npm" in src:
+            subprocess.run(["npm", "pack", "--silent", "--pack-destination", tmp, src["npm"]], check=True,
+                           stdout=subprocess.DEVNULL)
+            with tarfile.open(next(Path(tmp).glob("*.tgz"))) as tf:
+                tf.extractall(dest, filter="data")
+        elif "debian" in src:
+            subprocess.run(["apt-get", "download", "-q", src["debian"]], cwd=tmp, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(["dpkg-deb", "-x", str(next(Path(tmp).glob("*.deb"))), str(dest)], check=True)
+        else:
+            raise SystemExit(f"{app['name']}: unknown source {src}")
+
+
+def _requirements_from_metadata(dest: Path) -> None:
+    meta = next(dest.glob("*.dist-info/METADATA"))
+    runtime, dev = [], []
+    for line in meta.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("Requires-Dist:"):
+            continue
+        spec = line.split(":", 1)[1].strip()
+        req, _, marker = spec.partition(";")
+        extra = re.search(r"extra\s*==\s*['\"]([^'\"]+)['\"]", marker)
+        name = re.match(r"[A-Za-z0-9._-]+", req.strip())
+        if name is None or (extra and extra.group(1) == "all"):
+            continue
+        (dev if extra and extra.group(1) in DEV_EXTRAS else runtime).append(name.group(0))
+    (dest / "requirements.txt").write_text("".join(f"{n}\n" for n in sorted(set(runtime))))
+    (dest / "requirements-dev.txt").write_text("".join(f"{n}\n" for n in sorted(set(dev))))
+
+
+def scan(python: str, tree: Path) -> dict:
+    proc = subprocess.run([python, "-m", "connreg_gate", "scan", "--format", "json", str(tree)],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"connreg scan {tree} exited {proc.returncode}: {proc.stderr[-500:]}")
+    return json.loads(proc.stdout)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--apps", type=Path, default=HERE / "apps", help="where the fetched apps live")
+    ap.add_argument("--labels", type=Path, default=HERE / "accuracy_labels.yaml")
+    ap.add_argument("--python", default=sys.executable, help="interpreter with connreg-gate installed")
+    ap.add_argument("--show-evidence", action="store_true")
+    args = ap.parse_args()
+    labels = yaml.safe_load(args.labels.read_text(encoding="utf-8"))
+    totals = {"tp": 0, "fp": 0, "fn": 0, "outside": 0}
+    print(f"{'app':<11} {'stack':<15} {'found':>5} {'TP':>3} {'FP':>3} {'FN':>3}  {'precision':>9} {'recall':>6} "
+          f"{'recall (all services)':>21}")
+    details = []
+    for app in labels["apps"]:
+        tree = args.apps / app["name"]
+        if not tree.exists():
+            print(f"fetching {app['name']} ...", file=sys.stderr, flush=True)
+            try:
+                fetch(app, tree)
+            except BaseException:
+                shutil.rmtree(tree, ignore_errors=True)
+                raise
+        result = scan(args.python, tree)
+        found = {c["provider"]: c for c in result["connections"] if not c["test_only"]}
+        expect, either = set(app["expect"]), set(app.get("either") or ())
+        outside = len(app.get("not_in_catalog") or ())
+        tp = expect & set(found)
+        fp = set(found) - expect - either
+        fn = expect - set(found)
+        totals["tp"] += len(tp)
+        totals["fp"] += len(fp)
+        totals["fn"] += len(fn)
+        totals["outside"] += outside
+        counted = len(tp) + len(fp)
+        precision = len(tp) / counted if counted else 1.0
+        recall = len(tp) / len(expect) if expect else 1.0
+        recall_all = len(tp) / (len(expect) + outside) if expect or outside else 1.0
+        print(f"{app['name']:<11} {app['stack']:<15} {len(found):>5} {len(tp):>3} {len(fp):>3} {len(fn):>3}  "
+              f"{precision:>9.2f} {recall:>6.2f} {recall_all:>21.2f}")
+        details.append((app["name"], fp, fn, found))
+    tp, fp, fn, outside = totals["tp"], totals["fp"], totals["fn"], totals["outside"]
+    print(f"{'all':<11} {'':<15} {'':>5} {tp:>3} {fp:>3} {fn:>3}  {tp / max(1, tp + fp):>9.2f} "
+          f"{tp / max(1, tp + fn):>6.2f} {tp / max(1, tp + fn + outside):>21.2f}   (goal: 0.95 and 0.95)")
+    for name, fp_set, fn_set, found in details:
+        for pid in sorted(fp_set):
+            first = found[pid]["evidence"][0]
+            print(f"  {name}: false positive {pid} ({first['rule']} at {first['path']}:{first['line']})")
+        for pid in sorted(fn_set):
+            print(f"  {name}: missed {pid}")
+        if args.show_evidence:
+            for pid, conn in sorted(found.items()):
+                ev = conn["evidence"][0]
+                print(f"    {name}: {pid:<18} {len(conn['evidence']):>4} evidence, first {ev['path']}:{ev['line']} {ev['rule']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
