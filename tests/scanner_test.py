@@ -56,6 +56,23 @@ REAL_USAGE = [
     ("infra/db.tf", 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n}\n', "postgres", "postgres.terraform.engine"),
     ("templates/base.html", '<script src="https://js.stripe.com/v3/"></script>\n', "stripe", "stripe.host"),
     ("config/settings.py", 'import os\nKEY = os.environ["ANTHROPIC_API_KEY"]\n', "anthropic", "anthropic.env"),
+    # Found measuring benchmarks/accuracy_bench.py on real apps (pretix, Ghost, Roundcube, Redmine).
+    ("proj/settings.py", "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n", "sqlite", "sqlite.call.2"),
+    ("proj/conf.py", "backend = config.get('database', 'backend', fallback='sqlite3')\n", "sqlite", "sqlite.call.2"),
+    ("proj/prod.py", "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n", "postgres", "postgres.call.3"),
+    ("lib/db/pgsql.php", "<?php\n$drivers = ['pgsql' => 'pgsql', 'postgres' => 'pgsql'];\n", "postgres", "postgres.call.4"),
+    ("lib/cache/redis.php", "<?php\nself::$redis = new Redis;\n", "redis", "redis.call.1"),
+    ("lib/smtp.php", "<?php\n$this->conn = new Net_SMTP($host, $port);\n", "smtp", "smtp.call.2"),
+    ("lib/db/sqlsrv.php", "<?php\n$dsn = 'sqlsrv:Server=' . $host;\n", "mssql", "mssql.call"),
+    ("Data/Db.cs", "using Microsoft.Data.SqlClient;\n", "mssql", "mssql.import.csharp"),
+    ("lib/auth_ldap.rb", "require 'net/ldap'\n", "ldap", "ldap.import.ruby"),
+    ("auth/backends.py", "import ldap\nfrom django_auth_ldap.config import LDAPSearch\n", "ldap", "ldap.import.python"),
+    ("static/track.js", "var _paq = window._paq = [];\n_paq.push(['trackPageView']);\n", "matomo", "matomo.call"),
+    ("package.json", '{"dependencies": {"@tryghost/adapter-cache-redis": "1.0.0"}}', "redis", "redis.dependency.npm"),
+    ("package.json", '{"dependencies": {"@tryghost/mailgun-client": "1.0.0"}}', "mailgun", "mailgun.dependency.npm"),
+    ("package.json", '{"dependencies": {"@tryghost/nodemailer": "0.3.45"}}', "smtp", "smtp.dependency.npm"),
+    ("composer.json", '{"require": {"pear-pear.php.net/net_smtp": ">=1.10.0"}}', "smtp", "smtp.dependency.composer"),
+    ("Gemfile", "source 'https://rubygems.org'\ngem 'activerecord-sqlserver-adapter'\n", "mssql", "mssql.dependency.gem"),
 ]
 
 
@@ -67,6 +84,7 @@ def test_finds_real_usage(tmp_path, rules, path, content, provider, rule):
 
 
 TRAPS = [
+    ("kombu serves every broker, so it says nothing of rabbitmq", {"tasks.py": "from kombu import Queue\n"}),
     ("stripe as a css class", {"web/site.css": ".stripe { color: red }\n", "web/page.tsx": "<div className=\"stripe\" />\n"}),
     ("providers in a README and changelog", {"README.md": "We use Stripe, Twilio and OpenAI.\nimport stripe\n", "CHANGELOG.md": "- moved off mailgun\n"}),
     ("commented-out imports", {"a.py": "# import stripe\n# from openai import OpenAI\n", "b.ts": "// import OpenAI from 'openai'\n/* import { Resend } from 'resend' */\n", "c.go": "package c\n// \"github.com/redis/go-redis/v9\"\n"}),
