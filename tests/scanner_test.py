@@ -60,7 +60,8 @@ REAL_USAGE = [
     ("proj/settings.py", "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3'}}\n", "sqlite", "sqlite.call.2"),
     ("proj/conf.py", "backend = config.get('database', 'backend', fallback='sqlite3')\n", "sqlite", "sqlite.call.2"),
     ("proj/prod.py", "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n", "postgres", "postgres.call.3"),
-    ("lib/db/pgsql.php", "<?php\n$drivers = ['pgsql' => 'pgsql', 'postgres' => 'pgsql'];\n", "postgres", "postgres.call.4"),
+    ("lib/db/pgsql.php", "<?php\n$result = 'pgsql:';\n$result .= 'host=' . $dsn['hostspec'];\n", "postgres", "postgres.call.4"),
+    ("lib/db/mysql.php", "<?php\n$result = 'mysql:';\n", "mysql", "mysql.call.4"),
     ("lib/cache/redis.php", "<?php\nself::$redis = new Redis;\n", "redis", "redis.call.1"),
     ("lib/smtp.php", "<?php\n$this->conn = new Net_SMTP($host, $port);\n", "smtp", "smtp.call.2"),
     ("lib/db/sqlsrv.php", "<?php\n$dsn = 'sqlsrv:Server=' . $host;\n", "mssql", "mssql.call"),
@@ -73,6 +74,11 @@ REAL_USAGE = [
     ("package.json", '{"dependencies": {"@tryghost/nodemailer": "0.3.45"}}', "smtp", "smtp.dependency.npm"),
     ("composer.json", '{"require": {"pear-pear.php.net/net_smtp": ">=1.10.0"}}', "smtp", "smtp.dependency.composer"),
     ("Gemfile", "source 'https://rubygems.org'\ngem 'activerecord-sqlserver-adapter'\n", "mssql", "mssql.dependency.gem"),
+    (".env.example", "APP_NAME=Shop\nDB_CONNECTION=mysql\nDB_HOST=127.0.0.1\n", "mysql", "mysql.config.db_type"),
+    ("includes/config-schema.php", "<?php\nreturn ['default' => [\n    'DBtype' => 'mysql',\n]];\n", "mysql", "mysql.config.db_type"),
+    ("config/app.yml", "database:\n  db_type: postgres\n", "postgres", "postgres.config.db_type"),
+    ("src/file.js", "var uploadPath = path.join(nconf.get('base_dir'), nconf.get('upload_path'));\n", "local-files", "local-files.call.4"),
+    ("lib/attach.php", "<?php\nif (move_uploaded_file($tmp, $dest)) { return true; }\n", "local-files", "local-files.call.3"),
 ]
 
 
@@ -85,6 +91,10 @@ def test_finds_real_usage(tmp_path, rules, path, content, provider, rule):
 
 TRAPS = [
     ("kombu serves every broker, so it says nothing of rabbitmq", {"tasks.py": "from kombu import Queue\n"}),
+    ("a framework config listing every database driver it supports", {"config/database.php": (
+        "<?php\nreturn ['connections' => [\n"
+        "    'pgsql' => ['driver' => 'pgsql', 'charset' => 'utf8'],\n"
+        "    'sqlsrv' => ['driver' => 'sqlsrv', 'charset' => 'utf8'],\n]];\n")}),
     ("stripe as a css class", {"web/site.css": ".stripe { color: red }\n", "web/page.tsx": "<div className=\"stripe\" />\n"}),
     ("providers in a README and changelog", {"README.md": "We use Stripe, Twilio and OpenAI.\nimport stripe\n", "CHANGELOG.md": "- moved off mailgun\n"}),
     ("commented-out imports", {"a.py": "# import stripe\n# from openai import OpenAI\n", "b.ts": "// import OpenAI from 'openai'\n/* import { Resend } from 'resend' */\n", "c.go": "package c\n// \"github.com/redis/go-redis/v9\"\n"}),
