@@ -79,6 +79,11 @@ REAL_USAGE = [
     ("config/app.yml", "database:\n  db_type: postgres\n", "postgres", "postgres.config.db_type"),
     ("src/file.js", "var uploadPath = path.join(nconf.get('base_dir'), nconf.get('upload_path'));\n", "local-files", "local-files.call.4"),
     ("lib/attach.php", "<?php\nif (move_uploaded_file($tmp, $dest)) { return true; }\n", "local-files", "local-files.call.3"),
+    # Found on the third held-out round (Calibre-Web, PostfixAdmin).
+    ("functions.inc.php", '<?php\n$dsn = "sqlite:{$db}";\n', "sqlite", "sqlite.call.3"),
+    ("wp-includes/class-wpdb.php", "<?php\nmysqli_real_connect($this->dbh, $host, $user, $pw);\n", "mysql", "mysql.call.1"),
+    ("config.inc.php", "<?php\n$CONF['smtp_server'] = 'localhost';\n", "smtp", "smtp.config.host"),
+    ("config/mail.yml", "mail:\n  smtp_host: mail.example.com\n", "smtp", "smtp.config.host"),
 ]
 
 
@@ -305,6 +310,18 @@ def test_forked_scan_matches_serial(tmp_path, rules):
     forked = scan(listing, rules, workers=2)
     assert scan_report.as_dict(forked, with_timing=False) == scan_report.as_dict(serial, with_timing=False)
     assert forked.files_scanned == serial.files_scanned == 41
+
+
+def test_bundles_without_a_min_name_are_skipped_as_minified(tmp_path, rules):
+    """A compiled library committed as plain .js (an emscripten build) holds generic
+    socket shims; its lines run to thousands of characters, and it is skipped."""
+    bundle = "var Module={};" + ";".join(f"function f{i}(){{var s=new WebSocket(u{i})}}" for i in range(800)) + "\n"
+    normal = "import OpenAI from 'openai';\nconst ws = new WebSocket(url);\n"
+    result = run(tmp_path, {"static/js/libunrar.js": bundle * 3, "src/live.js": normal}, rules)
+    assert ("minified", "static/js/libunrar.js") in {(s.reason, s.path) for s in result.skipped}
+    found = {(c.provider, e.path) for c in result.connections for e in c.evidence}
+    assert ("websockets", "src/live.js") in found
+    assert not any(path == "static/js/libunrar.js" for _, path in found)
 
 
 @settings(max_examples=500, deadline=None)
