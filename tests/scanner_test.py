@@ -84,6 +84,12 @@ REAL_USAGE = [
     ("wp-includes/class-wpdb.php", "<?php\nmysqli_real_connect($this->dbh, $host, $user, $pw);\n", "mysql", "mysql.call.1"),
     ("config.inc.php", "<?php\n$CONF['smtp_server'] = 'localhost';\n", "smtp", "smtp.config.host"),
     ("config/mail.yml", "mail:\n  smtp_host: mail.example.com\n", "smtp", "smtp.config.host"),
+    # Found on the fourth held-out round (Uptime Kuma), and the ORMs a SaaS app picks a database with.
+    ("package.json", '{"dependencies": {"@louislam/sqlite3": "15.1.6"}}', "sqlite", "sqlite.dependency.npm"),
+    ("server/db.js", "const knex = require('knex')({ client: 'sqlite3', connection: { filename } });\n", "sqlite", "sqlite.config.orm"),
+    ("src/db.ts", "export const sequelize = new Sequelize(url, { dialect: 'postgres' });\n", "postgres", "postgres.config.orm"),
+    ("src/data-source.ts", 'export const ds = new DataSource({ type: "mysql", host });\n', "mysql", "mysql.config.orm"),
+    ("prisma/schema.prisma", 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n', "postgres", "postgres.config.orm"),
 ]
 
 

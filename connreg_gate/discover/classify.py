@@ -36,7 +36,8 @@ MANIFESTS = {
     "composer.json": "composer.json", "pom.xml": "pom.xml", "build.gradle": "gradle",
     "build.gradle.kts": "gradle",
 }
-CONFIG_EXTS = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".hcl"})
+CONFIG_EXTS = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".hcl",
+                         ".prisma"})
 HTML_EXTS = frozenset({".html", ".htm", ".erb", ".haml", ".slim", ".twig", ".hbs", ".ejs", ".njk", ".jinja", ".jinja2", ".cshtml", ".razor", ".liquid"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js", ".chunk.js")
 # Test, example and docs code: evidence found there is reported but does not count as app usage.
