@@ -94,6 +94,9 @@ REAL_USAGE = [
     ("gateway/bedrock.py", 'import boto3\nclient = session.client(\n    service_name="bedrock-runtime",\n)\n', "bedrock", "bedrock.call"),
     ("store/s3.py", "import boto3\ns3 = boto3.client(service_name='s3', region_name=region)\n", "s3", "s3.call.1"),
     ("llm/legacy.py", 'import openai\nopenai.api_type = "azure"\n', "azure-openai", "azure-openai.call.2"),
+    ("web/config.py", "STORAGE_DIR = os.path.join(DATA_DIR, 'storage')\n", "local-files", "local-files.call.5"),
+    ("config/storage.yml", "local:\n  service: Disk\n  root: <%= Rails.root.join('storage') %>\n", "local-files", "local-files.config.disk"),
+    ("config/filesystems.php", "<?php\nreturn ['disks' => ['local' => ['driver' => 'local', 'root' => storage_path('app')]]];\n", "local-files", "local-files.config.disk"),
 ]
 
 
