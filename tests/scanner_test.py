@@ -97,6 +97,23 @@ REAL_USAGE = [
     ("web/config.py", "STORAGE_DIR = os.path.join(DATA_DIR, 'storage')\n", "local-files", "local-files.call.5"),
     ("config/storage.yml", "local:\n  service: Disk\n  root: <%= Rails.root.join('storage') %>\n", "local-files", "local-files.config.disk"),
     ("config/filesystems.php", "<?php\nreturn ['disks' => ['local' => ['driver' => 'local', 'root' => storage_path('app')]]];\n", "local-files", "local-files.config.disk"),
+    # Framework settings: Rails' config/*.yml and environment files, Laravel's .env.
+    ("config/database.yml", "default: &default\n  adapter: postgresql\n  encoding: unicode\n", "postgres", "postgres.config.rails"),
+    ("config/database.yml", "production:\n  adapter: trilogy\n", "mysql", "mysql.config.rails"),
+    ("config/cable.yml", "production:\n  adapter: redis\n", "redis", "redis.config.framework"),
+    ("config/storage.yml", "amazon:\n  service: S3\n  bucket: uploads\n", "s3", "s3.config.framework"),
+    ("config/environments/production.rb", "config.cache_store = :mem_cache_store\n", "memcached", "memcached.config.framework"),
+    ("config/application.rb", "config.active_job.queue_adapter = :sidekiq\n", "sidekiq", "sidekiq.config.rails"),
+    ("config/environments/production.rb", "config.action_mailer.delivery_method = :postmark\n", "postmark", "postmark.config.mailer"),
+    (".env.example", "MAIL_MAILER=smtp\nMAIL_HOST=mailpit\n", "smtp", "smtp.config.mailer"),
+    (".env.example", "QUEUE_CONNECTION=sqs\n", "sqs", "sqs.config.laravel"),
+    (".env.example", "BROADCAST_CONNECTION=pusher\n", "pusher", "pusher.config.laravel"),
+    (".env.example", "FILESYSTEM_DISK=s3\n", "s3", "s3.config.framework"),
+    # Serverless drivers and ORMs of Next.js apps.
+    ("src/db/index.ts", 'import { drizzle } from "drizzle-orm/node-postgres";\n', "postgres", "postgres.import.javascript"),
+    ("src/db/turso.ts", 'import { createClient } from "@libsql/client";\n', "sqlite", "sqlite.import.javascript"),
+    ("src/db/ps.ts", 'import { Client } from "@planetscale/database";\n', "mysql", "mysql.import.javascript"),
+    ("src/kv.ts", 'import { kv } from "@vercel/kv";\n', "redis", "redis.import.javascript"),
 ]
 
 
@@ -109,6 +126,7 @@ def test_finds_real_usage(tmp_path, rules, path, content, provider, rule):
 
 TRAPS = [
     ("kombu serves every broker, so it says nothing of rabbitmq", {"tasks.py": "from kombu import Queue\n"}),
+    ("MAIL_MAILER names a mailer of any kind, not SMTP", {".env.example": "MAIL_MAILER=log\n"}),
     ("a framework config listing every database driver it supports", {"config/database.php": (
         "<?php\nreturn ['connections' => [\n"
         "    'pgsql' => ['driver' => 'pgsql', 'charset' => 'utf8'],\n"
