@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-DEV_EXTRAS = {"dev", "test", "tests", "testing", "lint", "mypy", "docs", "doc", "typing"}
+DEV_EXTRAS = {"dev", "development", "test", "tests", "testing", "lint", "mypy", "docs", "doc", "typing"}
 
 
 def fetch(app: dict, dest: Path) -> None:
