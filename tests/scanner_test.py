@@ -114,6 +114,7 @@ REAL_USAGE = [
     ("src/db/turso.ts", 'import { createClient } from "@libsql/client";\n', "sqlite", "sqlite.import.javascript"),
     ("src/db/ps.ts", 'import { Client } from "@planetscale/database";\n', "mysql", "mysql.import.javascript"),
     ("src/kv.ts", 'import { kv } from "@vercel/kv";\n', "redis", "redis.import.javascript"),
+    ("requirements.txt", "apache-superset\npydynamodb>=0.4.2\n", "dynamodb", "dynamodb.dependency.pypi"),
 ]
 
 
