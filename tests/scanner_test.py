@@ -231,26 +231,21 @@ def test_credentials_never_in_output(tmp_path, rules):
     assert endpoints == ["amqp://svc:***@mq:5672/vhost", "postgres://app:***@db.internal:5432/app"]
 
 
-def test_usage_patterns(tmp_path, rules):
-    result = run(tmp_path, {
-        "ai.py": "from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model='x')\nc.embeddings.create(input='y')\n",
-        "pay.ts": "import Stripe from 'stripe';\nconst s = new Stripe(k);\nawait s.checkout.sessions.create({});\ns.webhooks.constructEvent(b, sig, secret);\n",
-    }, rules)
-    by = {c.provider: c for c in result.connections}
-    assert by["openai"].usage_patterns == ("chat.completions", "embeddings")
-    assert by["stripe"].usage_patterns == ("checkout_sessions", "webhooks")
-
-
-def test_usage_patterns_match_whatever_the_case(tmp_path, rules):
-    """Files are prefiltered on lowercase literals before a usage regex runs; upper,
-    lower and mixed case must all still be found (SQL patterns ignore case)."""
-    result = run(tmp_path, {
-        "db.py": "import psycopg\ncur.execute('select id from users')\ncur.execute('Insert Into t values (1)')\n",
-        "billing.py": "import stripe\nstripe.checkout.Session.create(mode='payment')\nstripe.PaymentIntent.create(amount=1)\n",
-    }, rules)
-    by = {c.provider: c for c in result.connections}
-    assert by["postgres"].usage_patterns == ("read", "write")
-    assert by["stripe"].usage_patterns == ("checkout_sessions", "payment_intents")
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"ai.py": "from openai import OpenAI\nc = OpenAI()\nc.chat.completions.create(model='x')\nc.embeddings.create(input='y')\n",
+      "pay.ts": "import Stripe from 'stripe';\nconst s = new Stripe(k);\nawait s.checkout.sessions.create({});\n"
+                "s.webhooks.constructEvent(b, sig, secret);\n"},
+     {"openai": ("chat.completions", "embeddings"), "stripe": ("checkout_sessions", "webhooks")}),
+    # Files are prefiltered on lowercase literals before a usage regex runs; upper, lower
+    # and mixed case must all still be found (SQL patterns ignore case).
+    ({"db.py": "import psycopg\ncur.execute('select id from users')\ncur.execute('Insert Into t values (1)')\n",
+      "billing.py": "import stripe\nstripe.checkout.Session.create(mode='payment')\nstripe.PaymentIntent.create(amount=1)\n"},
+     {"postgres": ("read", "write"), "stripe": ("checkout_sessions", "payment_intents")}),
+], ids=["sdk calls", "any case"])
+def test_usage_patterns(tmp_path, rules, files, expected):
+    result = run(tmp_path, files, rules)
+    by = {c.provider: c.usage_patterns for c in result.connections}
+    assert {pid: by.get(pid) for pid in expected} == expected
 
 
 def test_output_is_deterministic(tmp_path, rules):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-import re
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 import ahocorasick_rs
