@@ -5,8 +5,9 @@ benchmarks/accuracy_labels.yaml (what a careful reviewer lists for each app).
     python benchmarks/accuracy_bench.py                 # fetches the apps on first run
     python benchmarks/accuracy_bench.py --show-evidence  # print where each provider was found
 
-The apps come from registries anyone can reach: PyPI wheels, npm tarballs and Debian
-packages (PHP and Ruby apps ship their sources). A wheel has no pyproject.toml, so its
+The apps come from registries anyone can reach: PyPI wheels, npm tarballs, Debian
+packages (PHP and Ruby apps ship their sources, Go -dev packages ship Go sources) and
+the upstream tarballs Debian keeps in its pool (debian_orig). A wheel has no pyproject.toml, so its
 Requires-Dist lines are written back as requirements.txt (runtime and optional
 extras) and requirements-dev.txt (dev/test/lint extras), as the project's own manifest
 would declare them.
@@ -29,12 +30,14 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.request
 import zipfile
 from pathlib import Path
 
 import yaml
 
 HERE = Path(__file__).resolve().parent
+DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian/")
 DEV_EXTRAS = {"dev", "development", "test", "tests", "testing", "lint", "mypy", "docs", "doc", "typing"}
 
 
@@ -58,6 +61,17 @@ def fetch(app: dict, dest: Path) -> None:
             subprocess.run(["apt-get", "download", "-q", src["debian"]], cwd=tmp, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             subprocess.run(["dpkg-deb", "-x", str(next(Path(tmp).glob("*.deb"))), str(dest)], check=True)
+        elif "debian_orig" in src:
+            # Debian's copy of the upstream release tarball: the project's own tree,
+            # without Debian's patches or packaging.
+            archive = Path(tmp) / Path(src["debian_orig"]).name
+            with urllib.request.urlopen(DEBIAN_MIRROR + src["debian_orig"], timeout=120) as resp:
+                archive.write_bytes(resp.read())
+            with tarfile.open(archive) as tf:
+                tf.extractall(tmp, filter="data")
+            top = next(p for p in Path(tmp).iterdir() if p.is_dir())
+            shutil.rmtree(dest)
+            shutil.move(str(top), str(dest))
         else:
             raise SystemExit(f"{app['name']}: unknown source {src}")
 
