@@ -27,9 +27,9 @@ PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SOURCE_LANGUAGES = ("python", "javascript", "go", "java", "ruby", "php", "csharp")
 ALL_SOURCE = frozenset(SOURCE_LANGUAGES)
 # Where each evidence type is looked for (file classes come from discover/classify.py).
-URL_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform"}
-ENV_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform"}
-HOST_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "html"}
+URL_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform", "shell"}
+ENV_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform", "shell"}
+HOST_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "html", "shell"}
 
 
 def _alternation(escaped: list[str]) -> str:
@@ -160,7 +160,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
             keywords=kws,
-            pattern=_compile(r"(?<![\w+.-])(?:" + alt + r")(?:\+[\w-]+)?://[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE, eager=eager),
+            pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     env_vars = spec.get("env_vars") or []
@@ -293,11 +293,13 @@ def _load_sources(sources: list[tuple[Path, bool]], providers: dict[str, Provide
 # every pack file's size and mtime, so an edited pack is picked up at once.
 
 def _cache_key(paths: list[Path]) -> str | None:
-    """The package version and every pack's name, size and mtime."""
+    """The package version, and the name, size and mtime of every pack and of the code
+    that expands packs into rules (an edited template must not reuse old rules)."""
     from connreg_gate import __version__
 
+    here = Path(__file__).resolve().parent
     parts = [__version__]
-    for p in paths:
+    for p in [here / "rulepack.py", here / "literals.py", *paths]:
         try:
             st = p.stat()
         except OSError:

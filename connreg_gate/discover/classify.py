@@ -38,6 +38,8 @@ MANIFESTS = {
 }
 CONFIG_EXTS = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".hcl",
                          ".prisma"})
+# Entrypoints and setup scripts: connection URLs, hosts and env vars, not imports.
+SHELL_EXTS = frozenset({".sh", ".bash", ".zsh"})
 HTML_EXTS = frozenset({".html", ".htm", ".erb", ".haml", ".slim", ".twig", ".hbs", ".ejs", ".njk", ".jinja", ".jinja2", ".cshtml", ".razor", ".liquid"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js", ".chunk.js")
 # Test, example and docs code: evidence found there is reported but does not count as app usage.
@@ -95,7 +97,10 @@ def file_class(path: str) -> str | None:
         return "config"
     if ext in HTML_EXTS:
         return "html"
-    if ext in CONFIG_EXTS or lower in ("dockerfile", "procfile"):
+    if ext in SHELL_EXTS:
+        return "shell"
+    if ext in CONFIG_EXTS or lower in ("dockerfile", "procfile", "containerfile") \
+            or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "config"
     return None
 

@@ -15,7 +15,7 @@ HASH = ("#",)
 SLASH = ("//",)
 # Line comment markers and block delimiters per file class.
 LINE_MARKERS: dict[str, tuple[str, ...]] = {
-    "python": HASH, "ruby": HASH, "env": HASH, "deploy": HASH, "config": ("#", ";"),
+    "python": HASH, "ruby": HASH, "env": HASH, "deploy": HASH, "shell": HASH, "config": ("#", ";"),
     "javascript": SLASH, "go": SLASH, "java": SLASH, "csharp": SLASH,
     "php": ("//", "#"), "terraform": ("#", "//"), "html": (),
 }
@@ -25,7 +25,7 @@ BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
     "ruby": (("\n=begin", "\n=end"),), "html": (("<!--", "-->"),),
 }
 # Markers that need white space (or line start) before them, as in YAML and shells.
-_SPACED = frozenset({"env", "deploy", "config"})
+_SPACED = frozenset({"env", "deploy", "config", "shell"})
 
 
 def _block_spans(text: str, open_: str, close: str) -> Iterator[tuple[int, int]]:
