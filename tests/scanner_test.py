@@ -115,6 +115,40 @@ REAL_USAGE = [
     ("src/db/ps.ts", 'import { Client } from "@planetscale/database";\n', "mysql", "mysql.import.javascript"),
     ("src/kv.ts", 'import { kv } from "@vercel/kv";\n', "redis", "redis.import.javascript"),
     ("requirements.txt", "apache-superset\npydynamodb>=0.4.2\n", "dynamodb", "dynamodb.dependency.pypi"),
+    # Found on the eighth held-out round (crowdsec, docker-registry, goiardi, debci):
+    # older Go import paths, shell entrypoints, Dockerfile volumes, data directories.
+    ("registry/cache.go", 'package cache\n\nimport (\n\t"github.com/garyburd/redigo/redis"\n)\n', "redis", "redis.import.go"),
+    ("registry/registry.go", 'package registry\n\nimport "github.com/yvasiyarov/gorelic"\n', "newrelic", "newrelic.import.go"),
+    ("driver/azure.go", 'package azure\n\nimport azure "github.com/Azure/azure-sdk-for-go/storage"\n', "azure-blob", "azure-blob.import.go"),
+    ("driver/s3.go", 'package s3\n\nimport (\n\t"github.com/aws/aws-sdk-go/service/s3"\n)\n', "s3", "s3.import.go"),
+    ("apiserver/jwt.go", 'package apiserver\n\nimport jwt "github.com/appleboy/gin-jwt/v2"\n', "jwt", "jwt.import.go"),
+    ("notify/email.go", 'package main\n\nimport mail "github.com/xhit/go-simple-mail/v2"\n', "smtp", "smtp.import.go"),
+    ("lib/environment.sh", 'db_url="${db_url:-sqlite3://$data/app.sqlite3?timeout=5000}"\n', "sqlite", "sqlite.url"),
+    ("Dockerfile", "FROM alpine\nVOLUME [\"/var/lib/registry\"]\n", "local-files", "local-files.dockerfile.volume"),
+    ("config/config.go", 'type Conf struct {\n\tLocalFstoreDir string `toml:"local-filestore-dir"`\n}\n', "local-files",
+     "local-files.config.data_dir"),
+    ("archivebox/config.py", "DATA_DIR = Path(os.environ.get('DATA_DIR', '.'))\n", "local-files", "local-files.config.data_dir"),
+    # SQLAlchemy dialect code (MLflow's migrations, FitTrackee's models).
+    ("store/migrations/v1.py", "from sqlalchemy.dialects.mysql import MEDIUMTEXT\n", "mysql", "mysql.sqlalchemy.dialect"),
+    ("models.py", "from sqlalchemy.dialects import postgresql\n", "postgres", "postgres.sqlalchemy.dialect"),
+    ("store/migrations/v2.py", 'if dialect_name == "mssql":\n    pass\n', "mssql", "mssql.sqlalchemy.dialect"),
+    # Spring Boot and ASP.NET Core, as their apps are usually set up.
+    ("src/main/resources/application.properties",
+     "spring.datasource.url=${DB_URL}\nspring.datasource.driver-class-name=org.postgresql.Driver\n", "postgres",
+     "postgres.jdbc.driver"),
+    ("src/main/resources/application.properties", "spring.data.redis.host=cache\n", "redis", "redis.config.spring"),
+    ("src/main/resources/application.properties", "spring.rabbitmq.host=mq\n", "rabbitmq", "rabbitmq.config.spring"),
+    ("src/main/resources/application.properties", "spring.kafka.bootstrap-servers=kafka:9092\n", "kafka", "kafka.config.spring"),
+    ("src/main/resources/application.properties", "spring.mail.host=smtp.example.com\n", "smtp", "smtp.config.spring"),
+    ("src/main/resources/application.yml", "spring.data.mongodb.uri: ${MONGO}\n", "mongodb", "mongodb.config.spring"),
+    ("src/main/java/a/Cache.java", "package a;\nimport org.springframework.data.redis.core.RedisTemplate;\n", "redis", "redis.import.java"),
+    ("Program.cs", "builder.Services.AddDbContext<AppDb>(o => o.UseNpgsql(cs));\n", "postgres", "postgres.call.efcore"),
+    ("Program.cs", "services.AddDbContext<AppDb>(o =>\n    o.UseSqlServer(Configuration.GetConnectionString(\"Default\")));\n", "mssql",
+     "mssql.call.efcore"),
+    ("Data/Db.cs", "optionsBuilder.UseSqlite(\"Data Source=app.db\");\n", "sqlite", "sqlite.call.efcore"),
+    ("Program.cs", "o.UseMySql(cs, ServerVersion.AutoDetect(cs));\n", "mysql", "mysql.call.efcore"),
+    ("Storage/Blobs.cs", "using Azure.Storage.Blobs;\n", "azure-blob", "azure-blob.import.csharp"),
+    ("Storage/S3.cs", "using Amazon.S3;\nusing Amazon.S3.Model;\n", "s3", "s3.import.csharp"),
 ]
 
 
@@ -142,6 +176,11 @@ TRAPS = [
     ("minified bundle", {"static/app.min.js": "require('openai');\n"}),
     ("identifiers that merely contain a provider", {"a.py": "import stripe_helpers_local\nfrom mystripe import x\nredis_like = 1\n"}),
     ("indirect go deps", {"go.mod": "module x\n\nrequire github.com/stripe/stripe-go/v81 v81.0.0 // indirect\n"}),
+    ("output and cache directories are build settings", {"vue.config.js": "module.exports = { outputDir: 'dist' };\n",
+                                                         "conf.py": "CACHE_DIR = '/tmp/c'\ntmp_dir = mkdtemp()\n"}),
+    ("a volumes list in compose is not a Dockerfile VOLUME", {"docker-compose.yml": "services:\n  web:\n    volumes:\n      - ./src:/app\n"}),
+    ("a commented-out URL in a shell script", {"run.sh": "#!/bin/sh\n# DATABASE_URL=postgres://u:p@db/app\nexec app\n"}),
+    ("a model whose name is compared with a database's", {"a.py": "if model.name == 'gpt-4':\n    pass\n"}),
 ]
 
 
