@@ -74,6 +74,8 @@ def fetch(app: dict, dest: Path) -> None:
             shutil.move(str(top), str(dest))
         else:
             raise SystemExit(f"{app['name']}: unknown source {src}")
+    for rel in src.get("drop") or ():
+        shutil.rmtree(dest / rel)  # build output a checkout would not hold
 
 
 def _requirements_from_metadata(dest: Path) -> None:
