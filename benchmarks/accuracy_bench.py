@@ -112,7 +112,7 @@ def main() -> int:
     args = ap.parse_args()
     labels = yaml.safe_load(args.labels.read_text(encoding="utf-8"))
     totals = {group: {"tp": 0, "fp": 0, "fn": 0, "outside": 0} for group in ("tuned", "held out")}
-    print(f"{'app':<14} {'stack':<15} {'found':>5} {'TP':>3} {'FP':>3} {'FN':>3}  {'precision':>9} {'recall':>6} "
+    print(f"{'app':<16} {'stack':<16} {'found':>5} {'TP':>3} {'FP':>3} {'FN':>3}  {'precision':>9} {'recall':>6} "
           f"{'recall (all services)':>21}")
     details = []
     for app in labels["apps"]:
@@ -140,19 +140,19 @@ def main() -> int:
         precision = len(tp) / counted if counted else 1.0
         recall = len(tp) / len(expect) if expect else 1.0
         recall_all = len(tp) / (len(expect) + outside) if expect or outside else 1.0
-        print(f"{app['name'] + (' *' if app.get('held_out') else ''):<14} {app['stack']:<15} {len(found):>5} {len(tp):>3} {len(fp):>3} {len(fn):>3}  "
+        print(f"{app['name'] + (' *' if app.get('held_out') else ''):<16} {app['stack']:<16} {len(found):>5} {len(tp):>3} {len(fp):>3} {len(fn):>3}  "
               f"{precision:>9.2f} {recall:>6.2f} {recall_all:>21.2f}")
         details.append((app["name"], fp, fn, found))
     for name, t in totals.items():
         tp, fp, fn, outside = t["tp"], t["fp"], t["fn"], t["outside"]
         if tp + fp + fn + outside == 0:
             continue
-        print(f"{'all ' + name:<30} {'':>5} {tp:>3} {fp:>3} {fn:>3}  {tp / max(1, tp + fp):>9.2f} "
+        print(f"{'all ' + name:<33} {'':>5} {tp:>3} {fp:>3} {fn:>3}  {tp / max(1, tp + fp):>9.2f} "
               f"{tp / max(1, tp + fn):>6.2f} {tp / max(1, tp + fn + outside):>21.2f}")
     first = [app["first_run"] for app in labels["apps"] if app.get("first_run")]
     if first:
         tp, fp, fn = (sum(run[k] for run in first) for k in range(3))
-        print(f"{'first run of ' + str(len(first)) + ' apps':<30} {'':>5} {tp:>3} {fp:>3} {fn:>3}  "
+        print(f"{'first run of ' + str(len(first)) + ' apps':<33} {'':>5} {tp:>3} {fp:>3} {fn:>3}  "
               f"{tp / max(1, tp + fp):>9.2f} {tp / max(1, tp + fn):>6.2f}   (recorded in the labels: each app "
               "as first scanned, before any rule was changed for it)")
     print("goal: precision and recall >= 0.95; 'tuned' apps were used to fix rules, 'held out' ones were not")
