@@ -27,9 +27,9 @@ PROVIDER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SOURCE_LANGUAGES = ("python", "javascript", "go", "java", "ruby", "php", "csharp")
 ALL_SOURCE = frozenset(SOURCE_LANGUAGES)
 # Where each evidence type is looked for (file classes come from discover/classify.py).
-URL_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform", "shell"}
-ENV_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "terraform", "shell"}
-HOST_CLASSES = ALL_SOURCE | {"env", "deploy", "config", "html", "shell"}
+_SETTINGS = ALL_SOURCE | {"env", "deploy", "config", "shell"}
+URL_CLASSES = ENV_CLASSES = _SETTINGS | {"terraform"}
+HOST_CLASSES = _SETTINGS | {"html"}
 
 
 def _alternation(escaped: list[str]) -> str:
