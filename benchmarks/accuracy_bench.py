@@ -58,9 +58,12 @@ def fetch(app: dict, dest: Path) -> None:
             with tarfile.open(next(Path(tmp).glob("*.tgz"))) as tf:
                 tf.extractall(dest, filter="data")
         elif "debian" in src:
-            subprocess.run(["apt-get", "download", "-q", src["debian"]], cwd=tmp, check=True,
+            # one binary package, or several when upstream's tree is split across them
+            packages = src["debian"] if isinstance(src["debian"], list) else [src["debian"]]
+            subprocess.run(["apt-get", "download", "-q", *packages], cwd=tmp, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            subprocess.run(["dpkg-deb", "-x", str(next(Path(tmp).glob("*.deb"))), str(dest)], check=True)
+            for deb in sorted(Path(tmp).glob("*.deb")):
+                subprocess.run(["dpkg-deb", "-x", str(deb), str(dest)], check=True)
         elif "debian_orig" in src:
             # Debian's copy of the upstream release tarball: the project's own tree,
             # without Debian's patches or packaging.
@@ -109,8 +112,16 @@ def main() -> int:
     ap.add_argument("--labels", type=Path, default=HERE / "accuracy_labels.yaml")
     ap.add_argument("--python", default=sys.executable, help="interpreter with connreg-gate installed")
     ap.add_argument("--show-evidence", action="store_true")
+    ap.add_argument("--only", action="append", metavar="APP", help="measure only this app (repeatable)")
+    ap.add_argument("--fetch-only", action="store_true",
+                    help="fetch the apps and stop, so a reviewer can label them before any scan")
     args = ap.parse_args()
     labels = yaml.safe_load(args.labels.read_text(encoding="utf-8"))
+    if args.only:
+        unknown = set(args.only) - {app["name"] for app in labels["apps"]}
+        if unknown:
+            raise SystemExit(f"no such app in {args.labels}: {', '.join(sorted(unknown))}")
+        labels["apps"] = [app for app in labels["apps"] if app["name"] in args.only]
     totals = {group: {"tp": 0, "fp": 0, "fn": 0, "outside": 0} for group in ("tuned", "held out")}
     print(f"{'app':<16} {'stack':<16} {'found':>5} {'TP':>3} {'FP':>3} {'FN':>3}  {'precision':>9} {'recall':>6} "
           f"{'recall (all services)':>21}")
@@ -124,6 +135,8 @@ def main() -> int:
             except BaseException:
                 shutil.rmtree(tree, ignore_errors=True)
                 raise
+        if args.fetch_only:
+            continue
         result = scan(args.python, tree)
         found = {c["provider"]: c for c in result["connections"] if not c["test_only"]}
         expect, either = set(app["expect"]), set(app.get("either") or ())
@@ -143,6 +156,8 @@ def main() -> int:
         print(f"{app['name'] + (' *' if app.get('held_out') else ''):<16} {app['stack']:<16} {len(found):>5} {len(tp):>3} {len(fp):>3} {len(fn):>3}  "
               f"{precision:>9.2f} {recall:>6.2f} {recall_all:>21.2f}")
         details.append((app["name"], fp, fn, found))
+    if args.fetch_only:
+        return 0
     for name, t in totals.items():
         tp, fp, fn, outside = t["tp"], t["fp"], t["fn"], t["outside"]
         if tp + fp + fn + outside == 0:
