@@ -118,6 +118,17 @@ def _norm_pkg(ecosystem: str, name: str) -> str:
     return name
 
 
+
+def _host_regex(host: str) -> str:
+    """A host entry as a regex: any subdomain may precede it, and an inner ``*`` is one
+    DNS label, so ``s3.*.backblazeb2.com`` is B2's S3 endpoint and not its native API."""
+    return r"[\w-]+".join(re.escape(part) for part in host.lstrip("*.").split("*"))
+
+
+def _host_keyword(host: str) -> str:
+    """The prefilter keyword of a host entry: its longest literal part."""
+    return max((part.strip(".") for part in host.lower().lstrip("*.").split("*")), key=len)
+
 def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -> tuple[Provider, list[Rule]]:
     pid = spec["provider"]
     if not PROVIDER_ID.match(pid):
@@ -175,8 +186,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
     if hosts:
         rules.append(Rule(
             id=f"{pid}.host", provider=pid, evidence="host", confidence="medium", file_classes=HOST_CLASSES,
-            keywords=tuple(sorted({h.lower().lstrip("*.") for h in hosts})),
-            pattern=_compile(r"(?<![\w.-])(?:[\w-]+\.)*(?:" + "|".join(re.escape(h.lstrip("*.")) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
+            keywords=tuple(sorted({_host_keyword(h) for h in hosts})),
+            pattern=_compile(r"(?<![\w.-])(?:[\w-]+\.)*(?:" + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     images = spec.get("images") or []

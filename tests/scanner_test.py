@@ -149,6 +149,20 @@ REAL_USAGE = [
     ("Program.cs", "o.UseMySql(cs, ServerVersion.AutoDetect(cs));\n", "mysql", "mysql.call.efcore"),
     ("Storage/Blobs.cs", "using Azure.Storage.Blobs;\n", "azure-blob", "azure-blob.import.csharp"),
     ("Storage/S3.cs", "using Amazon.S3;\nusing Amazon.S3.Model;\n", "s3", "s3.import.csharp"),
+    # PDO driver and adapter names: Doctrine's 'driver', Zend/Laminas adapters (Icinga Web 2).
+    ("config/packages/doctrine.php", "<?php\nreturn ['dbal' => ['driver' => 'pdo_pgsql']];\n", "postgres", "postgres.php.pdo_driver"),
+    ("library/Db/DbConnection.php", "<?php\ncase 'mssql':\n    $adapter = 'Pdo_Mssql';\n", "mssql", "mssql.php.pdo_driver"),
+    ("library/Db/DbConnection.php", "<?php\ncase 'sqlite':\n    $adapter = 'Pdo_Sqlite';\n", "sqlite", "sqlite.php.pdo_driver"),
+    ("setup/Requirements.php", "<?php\nif (extension_loaded('pdo_mysql')) { $ok = true; }\n", "mysql", "mysql.php.pdo_driver"),
+    # Google's generated REST client for Cloud Storage (rclone's backend).
+    ("backend/gcs/gcs.go", 'package gcs\n\nimport (\n\tstorage "google.golang.org/api/storage/v1"\n)\n', "gcs", "gcs.import.go"),
+    # Keycloak's REST paths, called with a plain HTTP client (privacyIDEA's resolver).
+    ("resolvers/keycloak.py", 'TOKEN = "/realms/{realm}/protocol/openid-connect/token"\n', "keycloak", "keycloak.call.api_path"),
+    ("resolvers/keycloak.py", 'USERS = "/admin/realms/{realm}/users"\n', "keycloak", "keycloak.call.api_path"),
+    ("auth/oidc.ts", "const url = `${base}/realms/${realm}/protocol/openid-connect/token`;\n", "keycloak", "keycloak.call.api_path"),
+    (".env.example", "OIDC_TOKEN_URL=https://sso.example.com/realms/app/protocol/openid-connect/token\n", "keycloak",
+     "keycloak.config.api_path"),
+    ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
 ]
 
 
@@ -181,6 +195,10 @@ TRAPS = [
     ("a volumes list in compose is not a Dockerfile VOLUME", {"docker-compose.yml": "services:\n  web:\n    volumes:\n      - ./src:/app\n"}),
     ("a commented-out URL in a shell script", {"run.sh": "#!/bin/sh\n# DATABASE_URL=postgres://u:p@db/app\nexec app\n"}),
     ("a model whose name is compared with a database's", {"a.py": "if model.name == 'gpt-4':\n    pass\n"}),
+    ("Backblaze B2's native API is not its S3 endpoint", {"b2.go": 'package b2\nconst api = "https://api.backblazeb2.com"\n'}),
+    ("a generic OpenID Connect path is not Keycloak", {"oidc.py": 'WELL_KNOWN = "/.well-known/openid-configuration"\n'}),
+    ("another company's Keycloak-hosted token URL is that company's API", {"jotta.go": (
+        'package jotta\nconst tokenURL = "https://id.jottacloud.com/auth/realms/jottacloud/protocol/openid-connect/token"\n')}),
 ]
 
 
@@ -201,6 +219,18 @@ def test_test_only_and_dev_dependencies(tmp_path, rules):
     by = {c.provider: c for c in result.connections}
     assert by["sqlite"].test_only and by["postgres"].test_only and by["stripe"].test_only
     assert not by["redis"].test_only
+
+
+def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
+    result = run(tmp_path, {
+        "fstest/testserver/init.d/seafile/docker-compose.yml": "services:\n  db:\n    image: mariadb:10\n",
+        "integration-tests/cache.py": "import redis\n",
+        "app/test_utils/mail.py": "import smtplib\n",
+        "web/testimonials/views.py": "import stripe\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only
+    assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 
 def test_sqlite_in_tests_plus_app_is_app_usage(tmp_path, rules):

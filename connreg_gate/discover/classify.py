@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 
 # Directories whose contents are someone else's code or build output.
 VENDOR_DIRS = frozenset({
@@ -45,6 +46,12 @@ MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js",
 # Test, example and docs code: evidence found there is reported but does not count as app usage.
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e", "cypress", "playwright",
                        "fixtures", "__mocks__", "mocks", "testdata", "test-data", "integration_tests"})
+# Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
+# integration-tests, load_test. Plain words that merely start with "test"
+# (testimonials) do not match.
+_TEST_DIR_RE = re.compile(
+    r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
+    r"|suites?|resources|fixtures?)|[a-z0-9]+[-_]tests?")
 # CI service containers exist for the test suite.
 CI_DIRS = frozenset({".github", ".circleci", ".buildkite"})
 EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation", "stories"})
@@ -121,7 +128,8 @@ def _is_deploy_path(path: str) -> bool:
 def is_test_path(path: str) -> bool:
     """True for tests, examples and docs code (relative to the scan root)."""
     parts = path.split("/")
-    if any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS for p in parts[:-1]):
+    if any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS or _TEST_DIR_RE.fullmatch(p.lower())
+           for p in parts[:-1]):
         return True
     name = parts[-1]
     lower = name.lower()
