@@ -171,7 +171,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
             keywords=kws,
-            pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE, eager=eager),
+            pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://(?!/*:memory:)[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     env_vars = spec.get("env_vars") or []

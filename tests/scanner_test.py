@@ -160,6 +160,9 @@ REAL_USAGE = [
     ("resolvers/keycloak.py", 'TOKEN = "/realms/{realm}/protocol/openid-connect/token"\n', "keycloak", "keycloak.call.api_path"),
     ("resolvers/keycloak.py", 'USERS = "/admin/realms/{realm}/users"\n', "keycloak", "keycloak.call.api_path"),
     ("auth/oidc.ts", "const url = `${base}/realms/${realm}/protocol/openid-connect/token`;\n", "keycloak", "keycloak.call.api_path"),
+    ("lib/Adapters/Auth/keycloak.js",
+     "const jwksUri = `${config['auth-server-url']}/realms/${config['realm']}/protocol/openid-connect/certs`;\n",
+     "keycloak", "keycloak.call.api_path"),
     (".env.example", "OIDC_TOKEN_URL=https://sso.example.com/realms/app/protocol/openid-connect/token\n", "keycloak",
      "keycloak.config.api_path"),
     ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
@@ -195,6 +198,13 @@ TRAPS = [
     ("a volumes list in compose is not a Dockerfile VOLUME", {"docker-compose.yml": "services:\n  web:\n    volumes:\n      - ./src:/app\n"}),
     ("a commented-out URL in a shell script", {"run.sh": "#!/bin/sh\n# DATABASE_URL=postgres://u:p@db/app\nexec app\n"}),
     ("a model whose name is compared with a database's", {"a.py": "if model.name == 'gpt-4':\n    pass\n"}),
+    ("an in-memory SQLite database is not a connection", {"app.py": "DB_URI = 'sqlite:///:memory:'\n"}),
+    ("an app's own getAuth() is not Firebase", {"rest.js": "function getAuth(options = {}, config) {\n  return null;\n}\n"}),
+    ("authlib is an OAuth library, not JWT auth by itself", {"requirements.txt": "authlib==1.3.0\n"}),
+    ("a Next.js static export is build output", {"interface/compiled/_next/static/chunks/77-abc.js":
+                                                  "setInterval(function(){fetch('/api/poll')},5e3);\n"}),
+    ("a minified bundle without a .min name", {"static/chunks/app.js":
+                                               "var a=1;" * 700 + "setInterval(function(){fetch('/x')},5e3);\n"}),
     ("Backblaze B2's native API is not its S3 endpoint", {"b2.go": 'package b2\nconst api = "https://api.backblazeb2.com"\n'}),
     ("a generic OpenID Connect path is not Keycloak", {"oidc.py": 'WELL_KNOWN = "/.well-known/openid-configuration"\n'}),
     ("another company's Keycloak-hosted token URL is that company's API", {"jotta.go": (
@@ -231,6 +241,17 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
+
+
+def test_gradle_source_sets_are_test_only_and_latest_is_not(tmp_path, rules):
+    result = run(tmp_path, {
+        "core/src/integTest/groovy/S3IntegrationTest.groovy": "import com.amazonaws.services.s3.AmazonS3\n",
+        "core/src/testFixtures/java/Db.java": "import org.postgresql.Driver;\n",
+        "core/src/main/java/Latest.java": "import com.google.cloud.storage.Storage;\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["s3"].test_only and by["postgres"].test_only
+    assert not by["gcs"].test_only
 
 
 def test_sqlite_in_tests_plus_app_is_app_usage(tmp_path, rules):

@@ -11,7 +11,7 @@ VENDOR_DIRS = frozenset({
     ".venv", "venv", "site-packages", "Pods", "Carthage", ".bundle",
 })
 GENERATED_DIRS = frozenset({
-    "dist", "build", "out", ".next", ".nuxt", ".svelte-kit", ".output", "coverage", "target", "bin", "obj",
+    "dist", "build", "out", ".next", "_next", ".nuxt", ".svelte-kit", ".output", "coverage", "target", "bin", "obj",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".gradle", ".terraform", ".cache",
     ".git", ".hg", ".svn", ".idea", ".vscode", ".turbo", ".parcel-cache", "storybook-static",
 })
@@ -52,6 +52,9 @@ TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing",
 _TEST_DIR_RE = re.compile(
     r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
     r"|suites?|resources|fixtures?)|[a-z0-9]+[-_]tests?")
+# Gradle and Maven source sets in camelCase: src/integTest, src/functionalTest,
+# src/testFixtures, src/testUtils ("latest" has no capital T, so it stays app code).
+_CAMEL_TEST_DIR_RE = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
 # CI service containers exist for the test suite.
 CI_DIRS = frozenset({".github", ".circleci", ".buildkite"})
 EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation", "stories"})
@@ -129,12 +132,16 @@ def is_test_path(path: str) -> bool:
     """True for tests, examples and docs code (relative to the scan root)."""
     parts = path.split("/")
     if any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS or _TEST_DIR_RE.fullmatch(p.lower())
-           for p in parts[:-1]):
+           or _CAMEL_TEST_DIR_RE.fullmatch(p) for p in parts[:-1]):
         return True
     name = parts[-1]
     lower = name.lower()
     return (
-        lower.startswith("test_") or lower == "conftest.py" or lower.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb"))
-        or ".test." in lower or ".spec." in lower or lower.endswith(("test.java", "tests.java", "test.kt", "tests.cs", "test.cs", "test.php"))
+        lower.startswith("test_") or lower == "conftest.py"
+        or lower.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb", "_test.php"))
+        or ".test." in lower or ".spec." in lower
+        # JUnit, NUnit, PHPUnit and Spock names are CamelCase: FooTest.java, not Latest.java
+        or name.endswith(("Test.java", "Tests.java", "IT.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs",
+                          "Test.php", "Test.groovy", "Spec.groovy"))
         or lower.startswith(".env.test") or lower in (".gitlab-ci.yml", ".travis.yml", "bitbucket-pipelines.yml")
     )

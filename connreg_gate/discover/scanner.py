@@ -271,7 +271,7 @@ _SOURCE_CLASSES = frozenset(classify.LANGUAGE_BY_EXT.values())
 # build in static/js, a vendored SDK bundle) are someone else's code: their generic
 # socket or storage shims are not the app's connections. Hand-written code averages
 # 30-60 characters a line; such files average thousands.
-MINIFIED_MIN_BYTES = 20_000
+MINIFIED_MIN_BYTES = 4_096
 MINIFIED_AVG_LINE = 400
 
 
