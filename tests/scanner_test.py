@@ -165,6 +165,8 @@ REAL_USAGE = [
      "keycloak", "keycloak.call.api_path"),
     (".env.example", "OIDC_TOKEN_URL=https://sso.example.com/realms/app/protocol/openid-connect/token\n", "keycloak",
      "keycloak.config.api_path"),
+    ("mlflow/openai/__init__.py", 'if api_type in ("azure", "azure_ad", "azuread"):\n    pass\n', "azure-openai",
+     "azure-openai.call.2"),
     ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
 ]
 
