@@ -190,6 +190,8 @@ TRAPS = [
     ("commented-out imports", {"a.py": "# import stripe\n# from openai import OpenAI\n", "b.ts": "// import OpenAI from 'openai'\n/* import { Resend } from 'resend' */\n", "c.go": "package c\n// \"github.com/redis/go-redis/v9\"\n"}),
     ("url in a docstring", {"db.py": '"""Connect with postgres://u:p@localhost/db."""\n\ndef f():\n    """See redis://cache:6379."""\n'}),
     ("vendored node_modules", {"node_modules/stripe/index.js": "const s = require('stripe');\n", "vendor/twilio/x.php": "<?php\nuse Twilio\\Rest\\Client;\n"}),
+    ("other vendored-tree names", {"3rdparty/redis/client.py": "import redis\n", "src/thirdparty/pg/db.go":
+                                   'package pg\nimport "github.com/lib/pq"\n', "vendors/stripe/init.php": "<?php\nuse Stripe\\StripeClient;\n"}),
     ("binary with a provider name", {"assets/blob.py": b"\x00\x01import stripe\n\x00"}),
     ("lock files", {"package-lock.json": '{"packages": {"node_modules/stripe": {}}}', "poetry.lock": '[[package]]\nname = "openai"\n'}),
     ("minified bundle", {"static/app.min.js": "require('openai');\n"}),

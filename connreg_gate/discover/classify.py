@@ -7,7 +7,8 @@ import re
 
 # Directories whose contents are someone else's code or build output.
 VENDOR_DIRS = frozenset({
-    "node_modules", "vendor", "third_party", "third-party", "bower_components", "jspm_packages",
+    "node_modules", "vendor", "vendors", "third_party", "third-party", "thirdparty", "3rdparty", "3rd_party",
+    "3rd-party", "Godeps", "bower_components", "jspm_packages",
     ".venv", "venv", "site-packages", "Pods", "Carthage", ".bundle",
 })
 GENERATED_DIRS = frozenset({
