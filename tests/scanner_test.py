@@ -167,6 +167,17 @@ REAL_USAGE = [
      "keycloak.config.api_path"),
     ("mlflow/openai/__init__.py", 'if api_type in ("azure", "azure_ad", "azuread"):\n    pass\n', "azure-openai",
      "azure-openai.call.2"),
+    # REST and HTTP interfaces called without a client library (Zabbix, Adminer, LiteLLM).
+    ("include/classes/helpers/CElasticsearchHelper.php", "<?php\nreturn $url.'/_search/scroll';\n", "elasticsearch",
+     "elasticsearch.call.rest_path"),
+    ("drivers/elastic.inc.php", '<?php\n$query = "$table/_search";\n', "elasticsearch", "elasticsearch.call.rest_path"),
+    ("drivers/clickhouse.php", "<?php\n$q = \"$query FORMAT JSONCompact\";\n", "clickhouse", "clickhouse.call.format"),
+    ("loggers/ch.py", 'sql = f"INSERT INTO spend FORMAT JSONEachRow"\n', "clickhouse", "clickhouse.call.format"),
+    ("include/classes/db/MysqlDbBackend.php", "<?php\n$resource = mysqli_init();\n", "mysql", "mysql.call.1"),
+    ("integrations/pub_sub.py", 'url = f"https://pubsub.googleapis.com/v1/projects/{p}/topics/{t}:publish"\n',
+     "google-pubsub", "google-pubsub.host"),
+    ("queue.go", 'package q\nconst u = "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs"\n', "sqs", "sqs.host"),
+    ("store.ts", 'const endpoint = "https://dynamodb.us-east-2.amazonaws.com";\n', "dynamodb", "dynamodb.host"),
     ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
 ]
 
@@ -209,6 +220,11 @@ TRAPS = [
                                                   "setInterval(function(){fetch('/api/poll')},5e3);\n"}),
     ("a minified bundle without a .min name", {"static/chunks/app.js":
                                                "var a=1;" * 700 + "setInterval(function(){fetch('/x')},5e3);\n"}),
+    ("CouchDB's _bulk_docs is not Elasticsearch", {"couch.js": "await fetch(`${db}/_bulk_docs`, opts);\n"}),
+    ("form fields named _search and _bulk", {"edit.php": "<?php\n$f->add(['name' => '_search']);\n",
+                                             "forms.py": "if '_bulk' in self.data:\n    pass\n"}),
+    ("a public file downloaded from a legacy S3 website URL", {"dl.go": (
+        'package dl\nconst u = "https://assets.s3-eu-west-1.amazonaws.com/db.zip"\n')}),
     ("Backblaze B2's native API is not its S3 endpoint", {"b2.go": 'package b2\nconst api = "https://api.backblazeb2.com"\n'}),
     ("a generic OpenID Connect path is not Keycloak", {"oidc.py": 'WELL_KNOWN = "/.well-known/openid-configuration"\n'}),
     ("another company's Keycloak-hosted token URL is that company's API", {"jotta.go": (
