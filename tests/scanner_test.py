@@ -31,6 +31,7 @@ REAL_USAGE = [
     ("app.py", "import os\nfrom stripe import StripeClient\n", "stripe", "stripe.import.python"),
     ("svc/db.py", "import asyncpg\n", "postgres", "postgres.import.python"),
     ("svc/store.py", "from google.cloud import storage\nclient = storage.Client()\n", "gcs", "gcs.import.python"),
+    ("auth/verify.py", "from firebase_admin import auth, credentials\n", "firebase-auth", "firebase-auth.import.python"),
     ("lib/ai.ts", "import OpenAI from 'openai';\n", "openai", "openai.import.javascript"),
     ("lib/mail.js", "const sg = require(\"@sendgrid/mail\");\n", "sendgrid", "sendgrid.import.javascript"),
     ("lib/q.mjs", "const { Queue } = await import('bullmq');\n", "bullmq", "bullmq.import.javascript"),
