@@ -91,7 +91,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, max_file_bytes: i
     base = Path(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else Path.cwd()
     config = config_mod.load(base.resolve())
     rules = load_packs([*config.rule_pack_paths(), *map(Path, extra_rules)], config.disable_rules)
-    matchers = prepare(rules)
+    matchers = prepare(rules, files=pending.known_count())
     result = run_scan(pending.result(), rules, _scan_options(config, max_file_bytes), matchers=matchers)
     fh = _open_out(output)
     out = fh or sys.stdout

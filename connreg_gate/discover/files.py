@@ -91,6 +91,10 @@ class PendingListing:
         self._proc = proc
         self._done = done
 
+    def known_count(self) -> int | None:
+        """How many paths, when that is known without waiting (files named on the command line)."""
+        return len(self._done.paths) if self._done is not None else None
+
     def result(self) -> Listing:
         if self._done is None:
             assert self._directory is not None
