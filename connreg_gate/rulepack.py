@@ -181,7 +181,16 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
             keywords=kws,
-            pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://(?!/*:memory:)[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]", where, re.IGNORECASE, eager=eager),
+            pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://"
+                             r"(?!/*:memory:)[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]"
+                             # a bare scheme tested as a prefix: url.startswith("cockroachdb://"),
+                             # strings.HasPrefix(u, "redis://"). Not a bare scheme in a list
+                             # (MediaWiki's allowed link protocols name redis://), and not
+                             # sqlite://, which is SQLAlchemy's in-memory database.
+                             r"|(?:startswith|startsWith|StartsWith|HasPrefix|hasPrefix|str_starts_with|start_with\?)"
+                             r"\s*\(\s*(?:[\w$.]+\s*,\s*)?\(?\s*['\"`]"
+                             r"(?P<url>(?:" + alt + r")(?:\+[\w-]+)?://)(?<!sqlite://)(?<!sqlite3://)(?=['\"`])",
+                             where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     env_vars = spec.get("env_vars") or []

@@ -179,6 +179,14 @@ REAL_USAGE = [
      "google-pubsub", "google-pubsub.host"),
     ("queue.go", 'package q\nconst u = "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs"\n', "sqs", "sqs.host"),
     ("store.ts", 'const endpoint = "https://dynamodb.us-east-2.amazonaws.com";\n', "dynamodb", "dynamodb.host"),
+    # A bare scheme checked in code means the app supports that database (LNbits).
+    ("lnbits/db.py", 'if database_uri.startswith("cockroachdb://"):\n    kind = "COCKROACH"\n', "cockroachdb",
+     "cockroachdb.url"),
+    # Apprise notification plugins and URLs (Prefect's TwilioSMS block).
+    ("blocks/notifications.py", "from apprise.plugins.twilio import NotifyTwilio\n", "twilio", "twilio.apprise"),
+    ("config/notify.yaml", "urls:\n  - sendgrid://${SENDGRID_KEY}:ops@example.com\n", "sendgrid", "sendgrid.apprise"),
+    # Looks like a hashed bundle name, but it is source: no capital letter, not hex.
+    ("src/file-s3upload.js", "import { S3Client } from '@aws-sdk/client-s3';\n", "s3", "s3.import.javascript"),
     ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
 ]
 
@@ -221,6 +229,14 @@ TRAPS = [
                                                   "setInterval(function(){fetch('/api/poll')},5e3);\n"}),
     ("a minified bundle without a .min name", {"static/chunks/app.js":
                                                "var a=1;" * 700 + "setInterval(function(){fetch('/x')},5e3);\n"}),
+    ("a bare sqlite:// is SQLAlchemy's in-memory database", {"db.py": "ENGINE_URL = 'sqlite://'\n"}),
+    ("a list of link protocols a wiki allows", {"includes/Config.php": (
+        "<?php\n$protocols = ['ftp://', 'irc://', 'nntp://', 'redis://', 'sftp://', 'ssh://'];\n")}),
+    ("bundler output named by content hash", {"ui/assets/filter-CdCkAX6y.js": "useQuery({ refetchInterval: 5000 });\n",
+                                               "ui/assets/queues-GsAOOXPm.js": "useQuery({ refetchInterval: 5000 });\n",
+                                               "static/main.3f9a1c2b.js": "new EventSource('/events');\n"}),
+    ("Mock Service Worker's generated script", {"public/mockServiceWorker.js":
+                                                "const sse = type.startsWith('text/event-stream');\n"}),
     ("CouchDB's _bulk_docs is not Elasticsearch", {"couch.js": "await fetch(`${db}/_bulk_docs`, opts);\n"}),
     ("form fields named _search and _bulk", {"edit.php": "<?php\n$f->add(['name' => '_search']);\n",
                                              "forms.py": "if '_bulk' in self.data:\n    pass\n"}),

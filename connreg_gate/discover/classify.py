@@ -21,6 +21,19 @@ LOCK_FILES = frozenset({
     "poetry.lock", "Pipfile.lock", "pdm.lock", "uv.lock", "Gemfile.lock", "composer.lock", "go.sum",
     "Cargo.lock", "packages.lock.json", "gradle.lockfile", "mix.lock", "flake.lock",
 })
+# Files that tools write into a source tree: Mock Service Worker's script in public/.
+GENERATED_FILES = frozenset({"mockServiceWorker.js"})
+# Bundler output named by content hash: Vite's admin-C8SlpZhy.js or queues-GsAOOXPm.js,
+# webpack's 5477-18323501c445315e.js or main.3f9a1c2b.css. An 8-character hash is hex
+# with a letter and a digit, or base64url with a capital and a digit or with three
+# capitals and a small letter, so file-s3upload.js, api-v2client.js and
+# app-Settings.js stay source.
+_BUNDLE_EXTS = (".js", ".mjs", ".cjs", ".css")
+_HASHED_BUNDLE_RE = re.compile(
+    r"[.-](?:(?=[0-9a-f]{0,7}[0-9])(?=[0-9a-f]{0,7}[a-f])[0-9a-f]{8}"
+    r"|(?=[A-Za-z0-9_-]{0,7}[0-9])(?=[A-Za-z0-9_-]{0,7}[A-Z])[A-Za-z0-9_-]{8}"
+    r"|(?=(?:[a-z0-9_-]{0,7}[A-Z]){3})(?=[A-Za-z0-9_-]{0,7}[a-z])[A-Za-z0-9_-]{8}"
+    r"|[0-9a-f]{16,32})\.(?:m?js|cjs|css)$")
 LANGUAGE_BY_EXT = {
     ".py": "python", ".pyw": "python",
     ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
@@ -72,6 +85,8 @@ def skip_reason(path: str) -> tuple[str, str] | None:
         return "lockfile", path
     if name.lower().endswith(MINIFIED_SUFFIXES):
         return "minified", path
+    if name in GENERATED_FILES or (name.endswith(_BUNDLE_EXTS) and _HASHED_BUNDLE_RE.search(name)):
+        return "generated", path
     return None
 
 
