@@ -144,13 +144,18 @@ def _is_deploy_path(path: str) -> bool:
         or posixpath.basename(path).lower().startswith(("values", "chart", "deployment", "statefulset", "service"))
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_test_directory(directory: str) -> bool:
+    """Asked once per directory, not once per file: a tree has far fewer of them."""
+    return any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS or _TEST_DIR_RE.fullmatch(p.lower())
+               or _CAMEL_TEST_DIR_RE.fullmatch(p) for p in directory.split("/"))
+
+
 def is_test_path(path: str) -> bool:
     """True for tests, examples and docs code (relative to the scan root)."""
-    parts = path.split("/")
-    if any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS or _TEST_DIR_RE.fullmatch(p.lower())
-           or _CAMEL_TEST_DIR_RE.fullmatch(p) for p in parts[:-1]):
+    directory, _, name = path.rpartition("/")
+    if directory and _is_test_directory(directory):
         return True
-    name = parts[-1]
     lower = name.lower()
     return (
         lower.startswith("test_") or lower == "conftest.py"
