@@ -53,10 +53,17 @@ def fetch(app: dict, dest: Path) -> None:
                 zf.extractall(dest)
             _requirements_from_metadata(dest)
         elif "npm" in src:
-            subprocess.run(["npm", "pack", "--silent", "--pack-destination", tmp, src["npm"]], check=True,
-                           stdout=subprocess.DEVNULL)
-            with tarfile.open(next(Path(tmp).glob("*.tgz"))) as tf:
-                tf.extractall(dest, filter="data")
+            # one package, or several (each under its own name) when the app is split across them
+            packages = src["npm"] if isinstance(src["npm"], list) else [src["npm"]]
+            for spec in packages:
+                before = set(Path(tmp).glob("*.tgz"))
+                subprocess.run(["npm", "pack", "--silent", "--pack-destination", tmp, spec], check=True,
+                               stdout=subprocess.DEVNULL)
+                (tgz,) = set(Path(tmp).glob("*.tgz")) - before
+                into = dest if len(packages) == 1 else dest / re.sub(r"(?<=.)@[^@/]+$", "", spec).lstrip("@")
+                into.mkdir(parents=True, exist_ok=True)
+                with tarfile.open(tgz) as tf:
+                    tf.extractall(into, filter="data")
         elif "debian" in src:
             # one binary package, or several when upstream's tree is split across them
             packages = src["debian"] if isinstance(src["debian"], list) else [src["debian"]]
@@ -79,6 +86,10 @@ def fetch(app: dict, dest: Path) -> None:
             raise SystemExit(f"{app['name']}: unknown source {src}")
     for rel in src.get("drop") or ():
         shutil.rmtree(dest / rel)  # build output a checkout would not hold
+    for rel, to in (src.get("move") or {}).items():
+        # a package that ships only its compiled server code (TypeScript built to dist/,
+        # not minified): put it where a checkout keeps its sources, so it is scanned as such
+        shutil.move(str(dest / rel), str(dest / to))
 
 
 def _requirements_from_metadata(dest: Path) -> None:
