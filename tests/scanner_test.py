@@ -188,6 +188,15 @@ REAL_USAGE = [
     # Looks like a hashed bundle name, but it is source: no capital letter, not hex.
     ("src/file-s3upload.js", "import { S3Client } from '@aws-sdk/client-s3';\n", "s3", "s3.import.javascript"),
     ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
+    # Settings named for a Keycloak server (Candid's identity provider, LNbits' SSO).
+    ("idp/keycloak/keycloak.go", 'package keycloak\ntype Params struct {\n\tRealm string `yaml:"keycloak-realm"`\n}\n',
+     "keycloak", "keycloak.config.setting"),
+    ("lnbits/settings.py", 'class KeycloakAuthSettings(Settings):\n    keycloak_discovery_url: str = ""\n',
+     "keycloak", "keycloak.config.setting"),
+    ("src/auth.ts", "const issuer = config.keycloakIssuer;\n", "keycloak", "keycloak.config.setting"),
+    # ruby-ldap's C binding (Puppet's LDAP node terminus).
+    ("lib/puppet/util/ldap/connection.rb", "@connection = LDAP::SSLConn.new(host, port, true)\n", "ldap",
+     "ldap.call.2"),
 ]
 
 
@@ -244,6 +253,8 @@ TRAPS = [
         'package dl\nconst u = "https://assets.s3-eu-west-1.amazonaws.com/db.zip"\n')}),
     ("Backblaze B2's native API is not its S3 endpoint", {"b2.go": 'package b2\nconst api = "https://api.backblazeb2.com"\n'}),
     ("a generic OpenID Connect path is not Keycloak", {"oidc.py": 'WELL_KNOWN = "/.well-known/openid-configuration"\n'}),
+    ("the word keycloak alone, or a setting that is not the server's", {"sso.py": (
+        'PROVIDERS = ["google", "github", "keycloak"]\nkeycloak_client_custom_icon = None\n')}),
     ("another company's Keycloak-hosted token URL is that company's API", {"jotta.go": (
         'package jotta\nconst tokenURL = "https://id.jottacloud.com/auth/realms/jottacloud/protocol/openid-connect/token"\n')}),
 ]
@@ -278,6 +289,19 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
+
+
+def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):
+    result = run(tmp_path, {
+        "airflow/config_templates/unit_tests.cfg": "[celery]\nbroker_url = amqp://guest:guest@rabbitmq:5672/\n",
+        "config/environments/test.rb": "config.cache_store = :redis_cache_store\n",
+        "phpunit.xml.dist": '<php><env name="DATABASE_URL" value="mysql://root@127.0.0.1/app_test"/></php>\n',
+        "jest.config.ts": "process.env.MONGO_URL = 'mongodb://localhost:27017/test';\n",
+        "app/contest.py": "import stripe\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["rabbitmq"].test_only and by["redis"].test_only and by["mysql"].test_only and by["mongodb"].test_only
+    assert not by["stripe"].test_only  # a name that merely ends in "test"
 
 
 def test_gradle_source_sets_are_test_only_and_latest_is_not(tmp_path, rules):

@@ -56,6 +56,9 @@ CONFIG_EXTS = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".co
 # Entrypoints and setup scripts: connection URLs, hosts and env vars, not imports.
 SHELL_EXTS = frozenset({".sh", ".bash", ".zsh"})
 HTML_EXTS = frozenset({".html", ".htm", ".erb", ".haml", ".slim", ".twig", ".hbs", ".ejs", ".njk", ".jinja", ".jinja2", ".cshtml", ".razor", ".liquid"})
+# Sample configuration shipped for the user to copy: it names what the app is built to
+# connect to, in the syntax of the file it templates.
+TEMPLATE_EXTS = frozenset({".dist", ".example", ".sample", ".template", ".tmpl"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js", ".chunk.js")
 # Test, example and docs code: evidence found there is reported but does not count as app usage.
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e", "cypress", "playwright",
@@ -112,6 +115,9 @@ def file_class(path: str) -> str | None:
     if lower.startswith(".env") or lower.endswith(".env"):
         return "env"
     ext = extension(lower)
+    if ext in TEMPLATE_EXTS:  # config.inc.php.dist, settings.yml.example: read as what they template
+        lower = lower[: -len(ext)]
+        ext = extension(lower)
     lang = LANGUAGE_BY_EXT.get(ext)
     if lang:
         return lang
@@ -151,6 +157,17 @@ def _is_test_directory(directory: str) -> bool:
                or _CAMEL_TEST_DIR_RE.fullmatch(p) for p in directory.split("/"))
 
 
+# Settings kept for the test suite: config/environments/test.rb, settings/testing.py,
+# Airflow's config_templates/unit_tests.cfg. The name before the first dot says so.
+_TEST_STEMS = frozenset({"test", "tests", "testing", "unit_test", "unit_tests", "unittests", "unit-tests",
+                         "integration_tests", "functional_tests"})
+# Test runners' own configuration: the database and service URLs in them are the suite's.
+_TEST_TOOL_FILES = frozenset({"phpunit.xml", "phpunit.xml.dist", "phpunit.dist.xml", "pytest.ini", "tox.ini",
+                              "noxfile.py", "cypress.json", "codeception.yml", "behat.yml", "behat.yml.dist"})
+_TEST_TOOL_STEMS = frozenset({"jest.config", "vitest.config", "karma.conf", "playwright.config", "cypress.config",
+                              ".mocharc", "vitest.workspace", "jest.setup", "vitest.setup"})
+
+
 def is_test_path(path: str) -> bool:
     """True for tests, examples and docs code (relative to the scan root)."""
     directory, _, name = path.rpartition("/")
@@ -165,4 +182,6 @@ def is_test_path(path: str) -> bool:
         or name.endswith(("Test.java", "Tests.java", "IT.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs",
                           "Test.php", "Test.groovy", "Spec.groovy"))
         or lower.startswith(".env.test") or lower in (".gitlab-ci.yml", ".travis.yml", "bitbucket-pipelines.yml")
+        or lower.partition(".")[0] in _TEST_STEMS or lower in _TEST_TOOL_FILES
+        or lower.rpartition(".")[0] in _TEST_TOOL_STEMS
     )
