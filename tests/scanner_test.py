@@ -188,6 +188,10 @@ REAL_USAGE = [
     # Looks like a hashed bundle name, but it is source: no capital letter, not hex.
     ("src/file-s3upload.js", "import { S3Client } from '@aws-sdk/client-s3';\n", "s3", "s3.import.javascript"),
     ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
+    # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
+    ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
+    ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
+    ("config/settings.yaml", "broker: mqtts://user:secret@broker.example.com:8883\n", "mqtt", "mqtt.url"),
     # Settings named for a Keycloak server (Candid's identity provider, LNbits' SSO).
     ("idp/keycloak/keycloak.go", 'package keycloak\ntype Params struct {\n\tRealm string `yaml:"keycloak-realm"`\n}\n',
      "keycloak", "keycloak.config.setting"),
