@@ -188,6 +188,10 @@ REAL_USAGE = [
     # Looks like a hashed bundle name, but it is source: no capital letter, not hex.
     ("src/file-s3upload.js", "import { S3Client } from '@aws-sdk/client-s3';\n", "s3", "s3.import.javascript"),
     ("backend/b2.go", 'package b2\nconst endpoint = "https://s3.us-west-004.backblazeb2.com"\n', "s3", "s3.host"),
+    # A call formatters split after its parenthesis (black, prettier, gofmt).
+    ("storage/provider.py", 'client = boto3.client(\n    "s3",\n    region_name=REGION,\n)\n', "s3", "s3.call.1"),
+    ("litellm/integrations/sqs.py", 'self.client = session.client(\n    "sqs", region_name=region\n)\n', "sqs",
+     "sqs.call"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -257,6 +261,8 @@ TRAPS = [
         'package dl\nconst u = "https://assets.s3-eu-west-1.amazonaws.com/db.zip"\n')}),
     ("Backblaze B2's native API is not its S3 endpoint", {"b2.go": 'package b2\nconst api = "https://api.backblazeb2.com"\n'}),
     ("a generic OpenID Connect path is not Keycloak", {"oidc.py": 'WELL_KNOWN = "/.well-known/openid-configuration"\n'}),
+    ("a split call whose opening line is commented out", {"aws.py": '# client = boto3.client(\n#     "s3",\n# )\n'}),
+    ("a service name after an unrelated open parenthesis", {"names.py": 'SERVICES = sorted(\n    ["s3", "sqs"]\n)\n'}),
     ("the word keycloak alone, or a setting that is not the server's", {"sso.py": (
         'PROVIDERS = ["google", "github", "keycloak"]\nkeycloak_client_custom_icon = None\n')}),
     ("another company's Keycloak-hosted token URL is that company's API", {"jotta.go": (

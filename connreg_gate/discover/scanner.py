@@ -177,18 +177,36 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
             rules: Iterable[Rule] = rules_by_kw[next(iter(kws))]
         else:
             rules = {id(r): r for k in sorted(kws) for r in rules_by_kw[k]}.values()
+        opener: tuple[int, str] | None = None
         for rule in rules:
             m = search(rule)(line)
-            if m is None:
-                continue
+            at_ls, text_line = ls, line
+            if m is not None:
+                at = ls + m.start()
+            else:
+                # A call formatters split after its parenthesis: boto3.client(\n    "sqs",
+                if opener is None:
+                    opener = _opening_line(text, ls)
+                if not opener[1]:
+                    continue
+                joined = opener[1] + line.lstrip()
+                m = search(rule)(joined)
+                if m is None or m.end() <= len(opener[1]):
+                    continue
+                text_line = joined
+                if m.start() < len(opener[1]):
+                    at_ls = opener[0]
+                    at = at_ls + m.start()
+                else:
+                    at = ls + len(line) - len(line.lstrip()) + m.start() - len(opener[1])
             if comments is None:
                 comments = CommentMap(text, cls)
-            if comments.contains(ls, ls + m.start()):
+            if comments.contains(at_ls, at):
                 continue
             if ls != counted_to:
                 lineno += raw.count(b"\n", counted_to, ls)
                 counted_to = ls
-            reason = suppression(line, rule.provider)
+            reason = suppression(text_line, rule.provider)
             if reason is not None:
                 out.suppressed.append(Suppressed(path, lineno, rule.id, rule.provider, _display(reason)))
                 continue
@@ -201,6 +219,17 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
                                          test, endpoint, env_var))
             found = True
     return (text, low) if found else None
+
+
+def _opening_line(text: str, ls: int) -> tuple[int, str]:
+    """The line before offset ``ls`` and where it starts, when it ends by opening a call
+    (``client(``); otherwise an empty string."""
+    # formatters leave no trailing blanks, so the character before the newline decides
+    if ls < 2 or (text[ls - 2] != "(" and not (text[ls - 2] == "\r" and text[ls - 3:ls - 2] == "(")):
+        return 0, ""
+    ps = text.rfind("\n", 0, ls - 1) + 1
+    prev = text[ps:ls - 1].rstrip()
+    return (ps, prev) if prev.endswith("(") else (ps, "")
 
 
 def _decode_manifest(raw: bytes) -> str:
