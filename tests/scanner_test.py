@@ -192,6 +192,13 @@ REAL_USAGE = [
     ("storage/provider.py", 'client = boto3.client(\n    "s3",\n    region_name=REGION,\n)\n', "s3", "s3.call.1"),
     ("litellm/integrations/sqs.py", 'self.client = session.client(\n    "sqs", region_name=region\n)\n', "sqs",
      "sqs.call"),
+    # WebSocket servers in Tornado, FastAPI and aiohttp; SMTP through Twisted (JupyterHub, Buildbot).
+    ("jupyterhub/services/auth.py", "from tornado.websocket import WebSocketHandler\n", "websockets",
+     "websockets.import.python"),
+    ("app/routes/ws.py", '@router.websocket("/ws/{client_id}")\nasync def ws(websocket: WebSocket):\n    pass\n',
+     "websockets", "websockets.call.4"),
+    ("server/stream.py", "ws = web.WebSocketResponse(heartbeat=30)\n", "websockets", "websockets.call.4"),
+    ("buildbot/reporters/mail.py", "from twisted.mail.smtp import ESMTPSenderFactory\n", "smtp", "smtp.import.python"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -261,6 +268,7 @@ TRAPS = [
         'package dl\nconst u = "https://assets.s3-eu-west-1.amazonaws.com/db.zip"\n')}),
     ("Backblaze B2's native API is not its S3 endpoint", {"b2.go": 'package b2\nconst api = "https://api.backblazeb2.com"\n'}),
     ("a generic OpenID Connect path is not Keycloak", {"oidc.py": 'WELL_KNOWN = "/.well-known/openid-configuration"\n'}),
+    ("a method or setting merely named websocket", {"conf.py": "self.websocket = None\nallow_websocket = True\n"}),
     ("a split call whose opening line is commented out", {"aws.py": '# client = boto3.client(\n#     "s3",\n# )\n'}),
     ("a service name after an unrelated open parenthesis", {"names.py": 'SERVICES = sorted(\n    ["s3", "sqs"]\n)\n'}),
     ("the word keycloak alone, or a setting that is not the server's", {"sso.py": (
