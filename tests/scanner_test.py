@@ -199,6 +199,26 @@ REAL_USAGE = [
      "websockets", "websockets.call.4"),
     ("server/stream.py", "ws = web.WebSocketResponse(heartbeat=30)\n", "websockets", "websockets.call.4"),
     ("buildbot/reporters/mail.py", "from twisted.mail.smtp import ESMTPSenderFactory\n", "smtp", "smtp.import.python"),
+    # Code that branches on the database in use, and SQL only one database understands
+    # (SimpleSAMLphp's SQL store, NagVis's PDO handler, Buildbot's engine strategy).
+    ("lib/SimpleSAML/Store/SQL.php", "<?php\nif ($this->driver === 'pgsql') { $q = 'x'; }\n", "postgres",
+     "postgres.call.driver_check"),
+    ("lib/Store/SQL.php", "<?php\nswitch ($driver) {\n    case 'sqlsrv':\n        break;\n}\n", "mssql",
+     "mssql.call.driver_check"),
+    ("buildbot/db/results.py", "if self.db.pool.engine.dialect.name in ['postgresql', 'mssql']:\n    pass\n",
+     "postgres", "postgres.call.driver_check"),
+    ("core/classes/CorePDOHandler.php",
+     "<?php\n$q = 'CREATE TABLE users (userId INTEGER AUTO_INCREMENT, PRIMARY KEY(userId))';\n", "mysql",
+     "mysql.call.sql_dialect"),
+    ("core/classes/CorePDOHandler.php", "<?php\n$q = \"SELECT * FROM sqlite_master WHERE type='table'\";\n",
+     "sqlite", "sqlite.call.sql_dialect"),
+    ("app/locks.py", 'cur.execute("SELECT pg_advisory_lock(%s)", (key,))\n', "postgres", "postgres.call.sql_dialect"),
+    ("Data/Repo.cs", 'var sql = "INSERT INTO t (a) VALUES (@a); SELECT SCOPE_IDENTITY();";\n', "mssql",
+     "mssql.call.sql_dialect"),
+    # JNDI's LDAP provider (a directory lookup, not DN parsing).
+    ("src/main/java/auth/Directory.java", 'env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");\n', "ldap", "ldap.call.3"),
+    ("server/events.go", 'package events\nfunc h(w http.ResponseWriter) {\n\tw.Header().Set("Content-Type", "text/event-stream")\n}\n',
+     "sse", "sse.call.2"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -269,6 +289,18 @@ TRAPS = [
     ("Backblaze B2's native API is not its S3 endpoint", {"b2.go": 'package b2\nconst api = "https://api.backblazeb2.com"\n'}),
     ("a generic OpenID Connect path is not Keycloak", {"oidc.py": 'WELL_KNOWN = "/.well-known/openid-configuration"\n'}),
     ("a method or setting merely named websocket", {"conf.py": "self.websocket = None\nallow_websocket = True\n"}),
+    ("a reverse proxy that flushes event streams it passes through", {
+        "streaming.go": 'package rp\nfunc f(ct string) bool {\n\treturn ct == "text/event-stream"\n}\n',
+        "relay.js": "if (h['content-type'].toLowerCase().indexOf('text/event-stream') >= 0) { streaming = true; }\n",
+        "client.py": 'if "text/event-stream" in resp.headers.get("content-type", ""):\n    pass\n'}),
+    ("a field named auto_increment is not MySQL DDL", {"Text.java": "public String auto_increment;\n"}),
+    ("a TLS hostname check that parses certificate names", {"ZKHostnameVerifier.java": (
+        "import javax.naming.ldap.LdapName;\nimport javax.naming.ldap.Rdn;\n"),
+        "MxLookup.java": ('env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");\n'
+                          "DirContext ctx = new InitialDirContext(env);\n")}),
+    ("security-group presets named after services, and a config listing drivers", {
+        "local_settings.py": "RULES = {'smtp': {'from_port': '25'}, 'mysql': {'from_port': '3306'}}\n",
+        "database.php": "<?php\n$c = ['pgsql' => ['driver' => 'pgsql'], 'sqlite' => ['driver' => 'sqlite']];\n"}),
     ("a split call whose opening line is commented out", {"aws.py": '# client = boto3.client(\n#     "s3",\n# )\n'}),
     ("a service name after an unrelated open parenthesis", {"names.py": 'SERVICES = sorted(\n    ["s3", "sqs"]\n)\n'}),
     ("the word keycloak alone, or a setting that is not the server's", {"sso.py": (
@@ -303,9 +335,10 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         "integration-tests/cache.py": "import redis\n",
         "app/test_utils/mail.py": "import smtplib\n",
         "web/testimonials/views.py": "import stripe\n",
+        "ckanext/example_idatastorebackend/example_sqlite.py": "import sqlite3\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
-    assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only
+    assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 

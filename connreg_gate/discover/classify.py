@@ -66,6 +66,9 @@ TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing",
 # Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
 # integration-tests, load_test. Plain words that merely start with "test"
 # (testimonials) do not match.
+# Example plugins and projects named for what they show: ckanext/example_idatastorebackend,
+# samples/sample-app, demo_site.
+_EXAMPLE_DIR_RE = re.compile(r"(?:examples?|samples?|demos?)[-_][a-z0-9_-]+")
 _TEST_DIR_RE = re.compile(
     r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
     r"|suites?|resources|fixtures?)|[a-z0-9]+[-_]tests?")
@@ -154,6 +157,7 @@ def _is_deploy_path(path: str) -> bool:
 def _is_test_directory(directory: str) -> bool:
     """Asked once per directory, not once per file: a tree has far fewer of them."""
     return any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS or _TEST_DIR_RE.fullmatch(p.lower())
+               or _EXAMPLE_DIR_RE.fullmatch(p.lower())
                or _CAMEL_TEST_DIR_RE.fullmatch(p) for p in directory.split("/"))
 
 
