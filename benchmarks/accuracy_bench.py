@@ -77,9 +77,12 @@ def fetch(app: dict, dest: Path) -> None:
             archive = Path(tmp) / Path(src["debian_orig"]).name
             with urllib.request.urlopen(DEBIAN_MIRROR + src["debian_orig"], timeout=120) as resp:
                 archive.write_bytes(resp.read())
+            tree = Path(tmp) / "tree"
             with tarfile.open(archive) as tf:
-                tf.extractall(tmp, filter="data")
-            top = next(p for p in Path(tmp).iterdir() if p.is_dir())
+                tf.extractall(tree, filter="data")
+            entries = list(tree.iterdir())
+            # most tarballs hold one top directory; some (KeePass) hold the tree itself
+            top = entries[0] if len(entries) == 1 and entries[0].is_dir() else tree
             shutil.rmtree(dest)
             shutil.move(str(top), str(dest))
         else:
