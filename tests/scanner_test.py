@@ -219,6 +219,20 @@ REAL_USAGE = [
     ("src/main/java/auth/Directory.java", 'env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");\n', "ldap", "ldap.call.3"),
     ("server/events.go", 'package events\nfunc h(w http.ResponseWriter) {\n\tw.Header().Set("Content-Type", "text/event-stream")\n}\n',
      "sse", "sse.call.2"),
+    # LangChain and LlamaIndex integration packages (Flowise's model nodes).
+    ("nodes/chatmodels/Deepseek.ts", "import { ChatDeepSeek } from '@langchain/deepseek'\n", "deepseek",
+     "deepseek.import.javascript"),
+    ("nodes/chatmodels/ChatTogetherAI.ts", "import { ChatTogetherAI } from '@langchain/community/chat_models/togetherai'\n",
+     "together-ai", "together-ai.import.javascript"),
+    ("app/llm.py", "from llama_index.llms.mistralai import MistralAI\n", "mistral", "mistral.import.python"),
+    ("app/chat.py", "from langchain_groq import ChatGroq\n", "groq", "groq.import.python"),
+    ("nodes/tools/StripeTool.ts", "import { StripeAgentToolkit } from '@stripe/agent-toolkit/langchain'\n", "stripe",
+     "stripe.import.javascript"),
+    # Horde's MongoDB client and SMTP transport choice (IMP); em-websocket (Jekyll's LiveReload).
+    ("lib/Factory/Sentmail.php", "<?php\nif ($nosql instanceof Horde_Mongo_Client) { $d = 'Mongo'; }\n", "mongodb",
+     "mongodb.call"),
+    ("lib/Factory/Mail.php", "<?php\nif ($transport == 'smtp') { $p = []; }\n", "smtp", "smtp.call.transport_check"),
+    ("lib/jekyll/commands/serve/websockets.rb", 'require "em-websocket"\n', "websockets", "websockets.import.ruby"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
