@@ -233,6 +233,18 @@ REAL_USAGE = [
      "mongodb.call"),
     ("lib/Factory/Mail.php", "<?php\nif ($transport == 'smtp') { $p = []; }\n", "smtp", "smtp.call.transport_check"),
     ("lib/jekyll/commands/serve/websockets.rb", 'require "em-websocket"\n', "websockets", "websockets.import.ruby"),
+    # Widely used clients beyond each provider's own SDK.
+    ("chat/consumers.py", "from autobahn.asyncio.websocket import WebSocketServerProtocol\n", "websockets",
+     "websockets.import.python"),
+    ("src/main/java/app/Live.java", "import org.eclipse.jetty.websocket.api.Session;\n", "websockets",
+     "websockets.import.java"),
+    ("src/Socket/Server.php", "<?php\nuse Ratchet\\MessageComponentInterface;\n", "websockets", "websockets.import.php"),
+    ("llm/stream.ts", "import { createParser } from 'eventsource-parser';\n", "sse", "sse.import.javascript"),
+    ("api/stream.go", 'package api\nimport "github.com/r3labs/sse/v2"\n', "sse", "sse.import.go"),
+    ("app/models.py", "from django.contrib.postgres.fields import ArrayField\n", "postgres", "postgres.import.python"),
+    ("lib/mailer.rb", "require 'net/smtp'\n", "smtp", "smtp.import.ruby"),
+    ("app/Auth/Token.php", "<?php\nuse Lcobucci\\JWT\\Configuration;\n", "jwt", "jwt.import.php"),
+    ("search/index.py", "from elasticsearch8 import Elasticsearch\n", "elasticsearch", "elasticsearch.import.python"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
