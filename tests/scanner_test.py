@@ -245,6 +245,21 @@ REAL_USAGE = [
     ("lib/mailer.rb", "require 'net/smtp'\n", "smtp", "smtp.import.ruby"),
     ("app/Auth/Token.php", "<?php\nuse Lcobucci\\JWT\\Configuration;\n", "jwt", "jwt.import.php"),
     ("search/index.py", "from elasticsearch8 import Elasticsearch\n", "elasticsearch", "elasticsearch.import.python"),
+    # django-storages backends, storage-driver plugin packages, CockroachDB checks (Pulp, Directus).
+    ("pulpcore/app/settings.py", 'BACKENDS = ["storages.backends.azure_storage.AzureStorage"]\n', "azure-blob",
+     "azure-blob.call"),
+    ("pulpcore/app/settings.py", 'BACKENDS = ["storages.backends.gcloud.GoogleCloudStorage"]\n', "gcs",
+     "gcs.call"),
+    ("package.json", '{"dependencies": {"@directus/storage-driver-cloudinary": "12.0.0"}}', "cloudinary",
+     "cloudinary.dependency.npm"),
+    ("src/database/index.js", 'switch (client) {\n  case "cockroachdb":\n    break;\n}\n', "cockroachdb",
+     "cockroachdb.call.driver_check"),
+    # PHP includes, the legacy sqlite extension, Django's mail API, gRPC's WebSocket proxy.
+    ("include/class_ldap.inc", "<?php\n$cid = ldap_connect($server);\n", "ldap", "ldap.call.1"),
+    ("include/class_stats.inc", "<?php\n$handle = sqlite_open($tableFile, 0666, $error);\n", "sqlite", "sqlite.call.4"),
+    ("tcms/core/utils/mailto.py", "from django.core.mail import send_mail\n", "smtp", "smtp.call.3"),
+    ("embed/serve.go", 'package embed\nimport "github.com/tmc/grpc-websocket-proxy/wsproxy"\n', "websockets",
+     "websockets.import.go"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -293,6 +308,9 @@ TRAPS = [
     ("a commented-out URL in a shell script", {"run.sh": "#!/bin/sh\n# DATABASE_URL=postgres://u:p@db/app\nexec app\n"}),
     ("a model whose name is compared with a database's", {"a.py": "if model.name == 'gpt-4':\n    pass\n"}),
     ("an in-memory SQLite database is not a connection", {"app.py": "DB_URI = 'sqlite:///:memory:'\n"}),
+    ("PHP's in-memory SQLite3 and a database's own directory", {
+        "cli/splice_rrd.php": "<?php\n$db = new SQLite3(':memory:');\n",
+        "include/class_core.inc": "<?php\n$o = array('name' => 'statsDatabaseDirectory');\n"}),
     ("an app's own getAuth() is not Firebase", {"rest.js": "function getAuth(options = {}, config) {\n  return null;\n}\n"}),
     ("authlib is an OAuth library, not JWT auth by itself", {"requirements.txt": "authlib==1.3.0\n"}),
     ("a Next.js static export is build output", {"interface/compiled/_next/static/chunks/77-abc.js":

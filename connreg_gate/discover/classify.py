@@ -42,7 +42,7 @@ LANGUAGE_BY_EXT = {
     ".go": "go",
     ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java", ".groovy": "java",
     ".rb": "ruby", ".rake": "ruby",
-    ".php": "php",
+    ".php": "php", ".inc": "php", ".phtml": "php",
     ".cs": "csharp",
 }
 MANIFESTS = {
