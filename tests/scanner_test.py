@@ -260,6 +260,23 @@ REAL_USAGE = [
     ("tcms/core/utils/mailto.py", "from django.core.mail import send_mail\n", "smtp", "smtp.call.3"),
     ("embed/serve.go", 'package embed\nimport "github.com/tmc/grpc-websocket-proxy/wsproxy"\n', "websockets",
      "websockets.import.go"),
+    # Conventions each stack uses to pick a backend without naming a client library.
+    ("store/db.go", 'package store\nfunc open() { db, _ := sql.Open("postgres", dsn) }\n', "postgres",
+     "postgres.go.sql_open"),
+    ("store/db.go", 'package store\nfunc open() { db := sqlx.MustConnect("sqlite3", path) }\n', "sqlite",
+     "sqlite.go.sql_open"),
+    ("src/main/java/Db.java", 'String url = "jdbc:sqlite:app.db";\n', "sqlite", "sqlite.jdbc"),
+    ("appsettings.json", '{"ConnectionStrings": {"Default": "Server=db;Database=app;Trusted_Connection=True"}}',
+     "mssql", "mssql.config.connection_string"),
+    ("appsettings.json", '{"ConnectionStrings": {"Default": "Host=db;Database=app;Username=app"}}', "postgres",
+     "postgres.config.connection_string"),
+    ("src/main/resources/application.yml", "spring:\n  kafka:\n    bootstrap-servers: kafka:9092\n", "kafka",
+     "kafka.config.bootstrap_servers"),
+    ("app/settings.py", 'EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"\n', "smtp", "smtp.call.3"),
+    ("app/settings.py", 'CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}\n',
+     "redis", "redis.call.2"),
+    ("app/settings.py", 'ENGINE = "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine"\n',
+     "elasticsearch", "elasticsearch.call"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -308,6 +325,8 @@ TRAPS = [
     ("a commented-out URL in a shell script", {"run.sh": "#!/bin/sh\n# DATABASE_URL=postgres://u:p@db/app\nexec app\n"}),
     ("a model whose name is compared with a database's", {"a.py": "if model.name == 'gpt-4':\n    pass\n"}),
     ("an in-memory SQLite database is not a connection", {"app.py": "DB_URI = 'sqlite:///:memory:'\n"}),
+    ("Django's console and file mail backends are not SMTP", {"settings.py": (
+        'EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"\n')}),
     ("PHP's in-memory SQLite3 and a database's own directory", {
         "cli/splice_rrd.php": "<?php\n$db = new SQLite3(':memory:');\n",
         "include/class_core.inc": "<?php\n$o = array('name' => 'statsDatabaseDirectory');\n"}),
