@@ -161,16 +161,27 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ecosystem,
             packages=tuple(_norm_pkg(ecosystem, n) for n in names), pack=pack,
         ))
-    calls = spec.get("calls") or []
-    for i, call in enumerate(calls):
-        if isinstance(call, str):
-            call = {"pattern": call}
+    calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
+    # Unnamed calls are numbered in order (one alone is just ".call"); a named call is
+    # ".call.<id>", so adding one never renames the rules users may have disabled.
+    unnamed = sum(1 for c in calls if "id" not in c)
+    seen_ids: set[str] = set()
+    position = 0
+    for call in calls:
+        if "id" in call:
+            if call["id"] in seen_ids:
+                raise RulePackError(f"{where}: provider {pid!r} has two calls with id {call['id']!r}")
+            seen_ids.add(call["id"])
+            rule_id = f"{pid}.call.{call['id']}"
+        else:
+            position += 1
+            rule_id = f"{pid}.call" + (f".{position}" if unnamed > 1 else "")
         kws = tuple(k.lower() for k in call.get("keywords", ())) or required_literals(call["pattern"])
         if not kws:
             raise RulePackError(f"{where}: call pattern {call['pattern']!r} needs explicit keywords")
         langs = frozenset(call.get("languages", SOURCE_LANGUAGES))
         rules.append(Rule(
-            id=f"{pid}.call" + (f".{i + 1}" if len(calls) > 1 else ""), provider=pid, evidence="call",
+            id=rule_id, provider=pid, evidence="call",
             confidence="strong", file_classes=langs, keywords=kws,
             pattern=_compile(call["pattern"], where, eager=eager), pack=pack,
         ))

@@ -196,8 +196,8 @@ REAL_USAGE = [
     ("jupyterhub/services/auth.py", "from tornado.websocket import WebSocketHandler\n", "websockets",
      "websockets.import.python"),
     ("app/routes/ws.py", '@router.websocket("/ws/{client_id}")\nasync def ws(websocket: WebSocket):\n    pass\n',
-     "websockets", "websockets.call.4"),
-    ("server/stream.py", "ws = web.WebSocketResponse(heartbeat=30)\n", "websockets", "websockets.call.4"),
+     "websockets", "websockets.call.python_routes"),
+    ("server/stream.py", "ws = web.WebSocketResponse(heartbeat=30)\n", "websockets", "websockets.call.python_routes"),
     ("buildbot/reporters/mail.py", "from twisted.mail.smtp import ESMTPSenderFactory\n", "smtp", "smtp.import.python"),
     # Code that branches on the database in use, and SQL only one database understands
     # (SimpleSAMLphp's SQL store, NagVis's PDO handler, Buildbot's engine strategy).
@@ -216,7 +216,7 @@ REAL_USAGE = [
     ("Data/Repo.cs", 'var sql = "INSERT INTO t (a) VALUES (@a); SELECT SCOPE_IDENTITY();";\n', "mssql",
      "mssql.call.sql_dialect"),
     # JNDI's LDAP provider (a directory lookup, not DN parsing).
-    ("src/main/java/auth/Directory.java", 'env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");\n', "ldap", "ldap.call.3"),
+    ("src/main/java/auth/Directory.java", 'env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.ldap.LdapCtxFactory");\n', "ldap", "ldap.call.jndi"),
     ("server/events.go", 'package events\nfunc h(w http.ResponseWriter) {\n\tw.Header().Set("Content-Type", "text/event-stream")\n}\n',
      "sse", "sse.call.2"),
     # LangChain and LlamaIndex integration packages (Flowise's model nodes).
@@ -230,7 +230,7 @@ REAL_USAGE = [
      "stripe.import.javascript"),
     # Horde's MongoDB client and SMTP transport choice (IMP); em-websocket (Jekyll's LiveReload).
     ("lib/Factory/Sentmail.php", "<?php\nif ($nosql instanceof Horde_Mongo_Client) { $d = 'Mongo'; }\n", "mongodb",
-     "mongodb.call"),
+     "mongodb.call.php_driver"),
     ("lib/Factory/Mail.php", "<?php\nif ($transport == 'smtp') { $p = []; }\n", "smtp", "smtp.call.transport_check"),
     ("lib/jekyll/commands/serve/websockets.rb", 'require "em-websocket"\n', "websockets", "websockets.import.ruby"),
     # Widely used clients beyond each provider's own SDK.
@@ -247,17 +247,17 @@ REAL_USAGE = [
     ("search/index.py", "from elasticsearch8 import Elasticsearch\n", "elasticsearch", "elasticsearch.import.python"),
     # django-storages backends, storage-driver plugin packages, CockroachDB checks (Pulp, Directus).
     ("pulpcore/app/settings.py", 'BACKENDS = ["storages.backends.azure_storage.AzureStorage"]\n', "azure-blob",
-     "azure-blob.call"),
+     "azure-blob.call.django_storages"),
     ("pulpcore/app/settings.py", 'BACKENDS = ["storages.backends.gcloud.GoogleCloudStorage"]\n', "gcs",
-     "gcs.call"),
+     "gcs.call.django_storages"),
     ("package.json", '{"dependencies": {"@directus/storage-driver-cloudinary": "12.0.0"}}', "cloudinary",
      "cloudinary.dependency.npm"),
     ("src/database/index.js", 'switch (client) {\n  case "cockroachdb":\n    break;\n}\n', "cockroachdb",
      "cockroachdb.call.driver_check"),
     # PHP includes, the legacy sqlite extension, Django's mail API, gRPC's WebSocket proxy.
-    ("include/class_ldap.inc", "<?php\n$cid = ldap_connect($server);\n", "ldap", "ldap.call.1"),
-    ("include/class_stats.inc", "<?php\n$handle = sqlite_open($tableFile, 0666, $error);\n", "sqlite", "sqlite.call.4"),
-    ("tcms/core/utils/mailto.py", "from django.core.mail import send_mail\n", "smtp", "smtp.call.3"),
+    ("include/class_ldap.inc", "<?php\n$cid = ldap_connect($server);\n", "ldap", "ldap.call"),
+    ("include/class_stats.inc", "<?php\n$handle = sqlite_open($tableFile, 0666, $error);\n", "sqlite", "sqlite.call.php_sqlite3"),
+    ("tcms/core/utils/mailto.py", "from django.core.mail import send_mail\n", "smtp", "smtp.call.django_mail"),
     ("embed/serve.go", 'package embed\nimport "github.com/tmc/grpc-websocket-proxy/wsproxy"\n', "websockets",
      "websockets.import.go"),
     # Conventions each stack uses to pick a backend without naming a client library.
@@ -272,11 +272,20 @@ REAL_USAGE = [
      "postgres.config.connection_string"),
     ("src/main/resources/application.yml", "spring:\n  kafka:\n    bootstrap-servers: kafka:9092\n", "kafka",
      "kafka.config.bootstrap_servers"),
-    ("app/settings.py", 'EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"\n', "smtp", "smtp.call.3"),
+    ("app/settings.py", 'EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"\n', "smtp", "smtp.call.django_mail"),
     ("app/settings.py", 'CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"}}\n',
      "redis", "redis.call.2"),
     ("app/settings.py", 'ENGINE = "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine"\n',
-     "elasticsearch", "elasticsearch.call"),
+     "elasticsearch", "elasticsearch.call.haystack"),
+    # AWS SDK v2 for JavaScript, ASP.NET SignalR and MassTransit, Laravel's facades.
+    ("src/upload.js", "const s3 = new AWS.S3({ region });\n", "s3", "s3.call.aws_sdk_v2"),
+    ("src/jobs.js", "const docs = new AWS.DynamoDB.DocumentClient();\n", "dynamodb", "dynamodb.call.aws_sdk_v2"),
+    ("Program.cs", "builder.Services.AddSignalR();\napp.MapHub<ChatHub>(\"/chat\");\n", "websockets",
+     "websockets.call.signalr"),
+    ("Program.cs", "x.UsingRabbitMq((ctx, cfg) => cfg.Host(\"mq\"));\n", "rabbitmq", "rabbitmq.call.masstransit"),
+    ("app/Http/Controllers/Upload.php", "<?php\nStorage::disk('s3')->put($path, $file);\n", "s3",
+     "s3.call.laravel_storage"),
+    ("app/Services/Counter.php", "<?php\nRedis::incr('visits');\n", "redis", "redis.call.laravel"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -289,7 +298,7 @@ REAL_USAGE = [
     ("src/auth.ts", "const issuer = config.keycloakIssuer;\n", "keycloak", "keycloak.config.setting"),
     # ruby-ldap's C binding (Puppet's LDAP node terminus).
     ("lib/puppet/util/ldap/connection.rb", "@connection = LDAP::SSLConn.new(host, port, true)\n", "ldap",
-     "ldap.call.2"),
+     "ldap.call.ruby_ldap"),
 ]
 
 
@@ -536,10 +545,29 @@ def test_user_rule_pack_and_disabled_rules(tmp_path):
     assert providers(result) == ["ledger"]
 
 
+def test_a_named_call_does_not_renumber_the_others(tmp_path):
+    """Rule ids are what users disable in config: adding a call must not rename one."""
+    from connreg_gate.rulepack import load_packs
+
+    def ids(calls: str) -> list[str]:
+        pack = tmp_path / "p.yaml"
+        pack.write_text("pack: p\nversion: 1\nproviders:\n  - provider: ledger\n    name: Ledger\n"
+                        "    kind: external_api\n    category: payments\n    calls:\n" + calls)
+        return sorted(r.id for r in load_packs([pack]).rules if r.provider == "ledger" and r.evidence == "call")
+
+    one = "      - pattern: 'LedgerClient\\('\n"
+    assert ids(one) == ["ledger.call"]
+    assert ids(one + "      - {id: v2, pattern: 'LedgerV2\\('}\n") == ["ledger.call", "ledger.call.v2"]
+    assert ids(one + "      - pattern: 'LedgerOld\\('\n") == ["ledger.call.1", "ledger.call.2"]
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("pack: x\nversion: 1\nrules:\n  - id: BadId\n    provider: p\n    pattern: abc\n", "$.rules[0].id"),
     ("pack: x\nversion: 1\nrules:\n  - id: p.x\n    provider: p\n    kind: backend\n    category: cache\n    pattern: 'abc('\n", "invalid regular expression"),
     ("pack: x\nversion: 1\nproviders: [\n", "invalid YAML"),
+    ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
+     "    calls:\n      - {id: a, pattern: 'PClient\\('}\n      - {id: a, pattern: 'POther\\('}\n",
+     "two calls with id 'a'"),
 ])
 def test_bad_rule_packs_are_reported(tmp_path, content, message):
     from connreg_gate.errors import RulePackError
