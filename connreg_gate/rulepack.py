@@ -209,7 +209,11 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.env", provider=pid, evidence="env_var", confidence="medium", file_classes=ENV_CLASSES,
             keywords=tuple(sorted({v.lower() for v in env_vars})),
-            pattern=_compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(re.escape(v) for v in sorted(env_vars, key=len, reverse=True)) + r")(?![A-Za-z0-9_])", where, eager=eager),
+            # Apps prefix the names they read (OAUTH_AUTH0_CLIENT_ID, NAUTOBOT_REDIS_URL), so
+            # any WORD_ prefix may precede one; the names are matched whole otherwise.
+            pattern=_compile(r"(?<![A-Za-z0-9_])(?:[A-Za-z0-9]+_)*?(?:"
+                             + "|".join(re.escape(v) for v in sorted(env_vars, key=len, reverse=True))
+                             + r")(?![A-Za-z0-9_])", where, eager=eager),
             pack=pack,
         ))
     hosts = spec.get("hosts") or []
