@@ -286,6 +286,16 @@ REAL_USAGE = [
     ("app/Http/Controllers/Upload.php", "<?php\nStorage::disk('s3')->put($path, $file);\n", "s3",
      "s3.call.laravel_storage"),
     ("app/Services/Counter.php", "<?php\nRedis::incr('visits');\n", "redis", "redis.call.laravel"),
+    # Prefixed env names, LDAP plugin packages, filesystem storage settings, JNDI LDAP
+    # classes, JDBC driver checks by method (Chainlit, Synapse, Radicale, Jetty).
+    ("chainlit/oauth_providers.py", 'client_id = os.environ.get("OAUTH_AUTH0_CLIENT_ID")\n', "auth0", "auth0.env"),
+    ("requirements.txt", "matrix-synapse-ldap3==0.3.0\n", "ldap", "ldap.dependency.pypi"),
+    ("radicale/storage/multifilesystem/__init__.py", 'folder = configuration.get("storage", "filesystem_folder")\n',
+     "local-files", "local-files.config.data_dir"),
+    ("jaas/spi/LdapLoginModule.java", "public class LdapLoginModule extends AbstractLoginModule {\n", "ldap",
+     "ldap.call.ldap_class"),
+    ("server/session/DatabaseAdaptor.java", 'if (_dbName.startsWith("postgres")) { return "bytea"; }\n', "postgres",
+     "postgres.call.driver_check"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -436,6 +446,15 @@ def test_gradle_source_sets_are_test_only_and_latest_is_not(tmp_path, rules):
     by = {c.provider: c for c in result.connections}
     assert by["s3"].test_only and by["postgres"].test_only
     assert not by["gcs"].test_only
+
+
+def test_prefixed_env_names_keep_their_provider(tmp_path, rules):
+    """An app's prefix (OAUTH_, NAUTOBOT_) still names the provider; Azure's OpenAI
+    variables stay Azure's."""
+    result = run(tmp_path, {".env.example": (
+        "OAUTH_AUTH0_DOMAIN=acme.eu.auth0.com\nNAUTOBOT_REDIS_URL=redis://cache:6379/0\n"
+        "AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com\n")}, rules)
+    assert providers(result) == ["auth0", "azure-openai", "redis"]
 
 
 def test_sqlite_in_tests_plus_app_is_app_usage(tmp_path, rules):
