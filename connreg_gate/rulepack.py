@@ -113,6 +113,9 @@ def _compile(pattern: str, where: str, flags: int = 0, eager: bool = False) -> P
     return pat
 
 
+ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
+
+
 def _norm_pkg(ecosystem: str, name: str) -> str:
     name = name.strip().lower()
     if ecosystem == "pypi":
@@ -160,6 +163,16 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.dependency.{ecosystem}", provider=pid, evidence="dependency", confidence="strong",
             file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ecosystem,
             packages=tuple(_norm_pkg(ecosystem, n) for n in names), pack=pack,
+        ))
+    tokens = spec.get("package_tokens") or []
+    if tokens:
+        # A dependency of any ecosystem whose name has a part starting with the provider's
+        # name: plugin and wrapper packages (@directus/storage-driver-cloudinary,
+        # matrix-synapse-ldap3, django-redis). "perfect-scrollbar" is not rollbar.
+        rules.append(Rule(
+            id=f"{pid}.dependency.named", provider=pid, evidence="dependency", confidence="medium",
+            file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ANY_ECOSYSTEM,
+            packages=tuple(t.lower() for t in tokens), pack=pack,
         ))
     calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
     # Unnamed calls are numbered in order (one alone is just ".call"); a named call is

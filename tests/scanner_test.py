@@ -296,6 +296,10 @@ REAL_USAGE = [
      "ldap.call.ldap_class"),
     ("server/session/DatabaseAdaptor.java", 'if (_dbName.startsWith("postgres")) { return "bytea"; }\n', "postgres",
      "postgres.call.driver_check"),
+    # Plugin and wrapper packages named for their provider, in any ecosystem.
+    ("package.json", '{"dependencies": {"connect-mongo": "5.1.0"}}', "mongodb", "mongodb.dependency.named"),
+    ("composer.json", '{"require": {"laravel/cashier-stripe": "^15.0"}}', "stripe", "stripe.dependency.named"),
+    ("go.mod", "module x\n\nrequire github.com/example/sentry-hook v1.0.0\n", "sentry", "sentry.dependency.named"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -375,6 +379,9 @@ TRAPS = [
         "streaming.go": 'package rp\nfunc f(ct string) bool {\n\treturn ct == "text/event-stream"\n}\n',
         "relay.js": "if (h['content-type'].toLowerCase().indexOf('text/event-stream') >= 0) { streaming = true; }\n",
         "client.py": 'if "text/event-stream" in resp.headers.get("content-type", ""):\n    pass\n'}),
+    ("names that only contain a provider's, and its organisation's other libraries", {
+        "package.json": '{"dependencies": {"perfect-scrollbar": "1.4.0", "@types/redis": "4.0.0", "redis-mock": "0.56.0"}}',
+        "go.mod": "module x\n\nrequire github.com/cockroachdb/datadriven v0.0.0-20190809214429-80d97fb3cbaa\n"}),
     ("a field named auto_increment is not MySQL DDL", {"Text.java": "public String auto_increment;\n"}),
     ("a TLS hostname check that parses certificate names", {"ZKHostnameVerifier.java": (
         "import javax.naming.ldap.LdapName;\nimport javax.naming.ldap.Rdn;\n"),

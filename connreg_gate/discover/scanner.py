@@ -21,7 +21,7 @@ from connreg_gate.discover.files import Listing
 from connreg_gate.discover.suppress import suppression
 from connreg_gate.literals import required_literals
 from connreg_gate.models import Connection, Evidence, Pattern, Rule, ScanResult, Skipped, Suppressed
-from connreg_gate.rulepack import CompiledRules, _norm_pkg
+from connreg_gate.rulepack import ANY_ECOSYSTEM, CompiledRules, _norm_pkg
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 _BINARY_SNIFF = 8192
@@ -50,6 +50,7 @@ class _Matchers:
         self._usage: dict[str, tuple[tuple[str, Pattern, tuple[bytes, ...] | None], ...]] = {}
         self._automata: dict[str, tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None] = {}
         self._deps: dict[str, tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]] = {}
+        self._named: tuple[re.Pattern[str] | None, dict[str, list[Rule]]] | None = None
         self._all: tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None = None
 
     def prepare(self) -> "_Matchers":
@@ -112,6 +113,21 @@ class _Matchers:
                             exact[pkg].append(rule)
             self._deps[ecosystem] = (exact, globs)
         return self._deps[ecosystem]
+
+    def named_dependency_rules(self) -> tuple[re.Pattern[str] | None, dict[str, list[Rule]]]:
+        """One regex over every provider's package tokens, matched at the start of a name part."""
+        if self._named is None:
+            by_token: dict[str, list[Rule]] = defaultdict(list)
+            for rule in self._rules:
+                if rule.evidence == "dependency" and rule.ecosystem == ANY_ECOSYSTEM:
+                    for token in rule.packages:
+                        by_token[token].append(rule)
+            regex = None
+            if by_token:
+                alt = "|".join(re.escape(t) for t in sorted(by_token, key=lambda t: (-len(t), t)))
+                regex = re.compile(r"(?:^|(?<=[-_./@:]))(" + alt + ")")
+            self._named = (regex, dict(by_token))
+        return self._named
 
 
 def _ascii_literals(regex: str) -> tuple[bytes, ...] | None:
@@ -239,6 +255,23 @@ def _decode_manifest(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+# Packages named for a provider that are not its client: type stubs, mocks and fakes
+# for tests, in-memory stand-ins.
+_NOT_A_CLIENT_RE = re.compile(r"^@types/|(?:^|[-_./@])(?:mock|mocks|fake|fakes|stub|stubs|memory-server|in-memory)"
+                              r"(?:$|[-_./@])")
+
+
+def _own_name(ecosystem: str, name: str) -> str:
+    """The part of a dependency's name its authors chose, without the organisation that
+    publishes it: github.com/cockroachdb/datadriven is a test library, not CockroachDB."""
+    if ecosystem == "go":
+        parts = name.split("/")
+        return "/".join(parts[2:]) if len(parts) > 2 and "." in parts[0] else name
+    if ecosystem == "maven":
+        return name.rpartition(":")[2]
+    return name
+
+
 def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) -> None:
     from connreg_gate.discover import manifests  # its parsers are off the path of a run without manifests
 
@@ -248,7 +281,12 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
         exact, globs = matchers.dependency_rules(dep.ecosystem)
         name = _norm_pkg(dep.ecosystem, dep.name)
         hits = list(exact.get(name, ()))
-        hits += [rule for pattern, rule in globs if fnmatch.fnmatchcase(name, pattern)]
+        if not _NOT_A_CLIENT_RE.search(name):  # a glob or a name part; an exact name is meant
+            hits += [rule for pattern, rule in globs if fnmatch.fnmatchcase(name, pattern)]
+            named, by_token = matchers.named_dependency_rules()
+            if named is not None:
+                own = _own_name(dep.ecosystem, name)
+                hits += [rule for m in named.finditer(own) for rule in by_token[m.group(1)]]
         seen: set[str] = set()
         for rule in hits:
             if rule.provider in seen:
