@@ -85,10 +85,14 @@ def _import_keywords(lang: str, m: str) -> tuple[str, ...]:
         return ('"' + low,)
     if lang == "php":
         return (low.replace("\\\\", "\\"),)
-    if lang == "python" and "." in low:
-        # "from firebase_admin import auth" holds the parent on the same line; the
-        # last name ("auth", "storage") is on thousands of unrelated lines.
-        return (low, low.rsplit(".", 1)[0])
+    if lang == "python":
+        # The statement's own words come with the name: "together", "mysql" and "redis"
+        # are on many lines that import nothing ("working together"), "import together"
+        # only on imports. "from firebase_admin import auth" holds the parent.
+        keys = ["import " + low, "from " + low]
+        if "." in low:
+            keys.append("from " + low.rsplit(".", 1)[0] + " import")
+        return tuple(keys)
     return (low,)
 
 
@@ -113,6 +117,15 @@ def _compile(pattern: str, where: str, flags: int = 0, eager: bool = False) -> P
     return pat
 
 
+# Where a program reads an environment variable, NAME being the variable's pattern: a
+# .env or compose line, then each language's accessor. The match's text is the name.
+_ENV_SETTING = r"(?:^\s*(?:export\s+|-\s*)?|\$\{)(?P<name>NAME)(?=\s*[:=]|\}|:-)"
+_ENV_READ = (
+    r"(?:(?:os\.environ(?:\.get)?\s*[\[(]|os\.getenv\(|\benv(?:\.\w+)?\(|\bgetenv\(|\bENV(?:\.fetch\()?\[?"
+    r"|\$_(?:ENV|SERVER)\[|System\.getenv\(|GetEnvironmentVariable\(|os\.(?:Getenv|LookupEnv)\()\s*['\"]"
+    r"|(?:process\.env|import\.meta\.env)(?:\.|\[\s*['\"])|\$\{)"
+    r"(?P<name>NAME)"
+)
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 
 
@@ -141,6 +154,7 @@ def _host_keyword(host: str) -> str:
     if len(parts) > 1 and len(parts[0]) >= 3:
         return parts[0]
     return max((part.strip(".") for part in parts), key=len)
+
 
 def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -> tuple[Provider, list[Rule]]:
     pid = spec["provider"]
@@ -228,6 +242,28 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                              + "|".join(re.escape(v) for v in sorted(env_vars, key=len, reverse=True))
                              + r")(?![A-Za-z0-9_])", where, eager=eager),
             pack=pack,
+        ))
+    env_tokens = spec.get("env_tokens") or []
+    if env_tokens:
+        # A variable the app reads whose name has the provider's word as one of its parts
+        # (FLOWER_OAUTH2_OKTA_BASE_URL, NEW_RELIC_TRACE_API_URL), where it is read: a
+        # .env line, os.getenv("..."), process.env.X, ENV["..."], getenv, ${X}.
+        # The word alone (SMTP=$1 in a build script) is not a setting, and a container
+        # image's digest or tag (KEYCLOAK_IMAGE, MSSQL_SHA) is not a connection.
+        tok = "(?:" + "|".join(re.escape(t) for t in sorted(env_tokens, key=len, reverse=True)) + ")"
+        name = (r"(?:(?:[A-Z0-9]+_)+" + tok + r"(?:_[A-Z0-9]+)*|" + tok + r"(?:_[A-Z0-9]+)+)(?![A-Za-z0-9_])"
+                r"(?<!_SHA)(?<!_DIGEST)(?<!_IMAGE)(?<!_TAG)(?<!_VERSION)")
+        # the name has another part, so the word always meets an underscore: "redis_" or
+        # "_redis" is a far rarer line than "redis" in a code base
+        keywords = tuple(sorted({k for t in env_tokens for k in (t.lower() + "_", "_" + t.lower())}))
+        rules.append(Rule(
+            id=f"{pid}.env.named", provider=pid, evidence="env_var", confidence="medium", file_classes=ALL_SOURCE,
+            keywords=keywords, pattern=_compile(_ENV_READ.replace("NAME", name), where, eager=eager), pack=pack,
+        ))
+        rules.append(Rule(
+            id=f"{pid}.env.named_setting", provider=pid, evidence="env_var", confidence="medium",
+            file_classes=ENV_CLASSES - ALL_SOURCE, keywords=keywords,
+            pattern=_compile(_ENV_SETTING.replace("NAME", name), where, eager=eager), pack=pack,
         ))
     hosts = spec.get("hosts") or []
     if hosts:

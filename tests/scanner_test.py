@@ -241,7 +241,7 @@ REAL_USAGE = [
     ("src/Socket/Server.php", "<?php\nuse Ratchet\\MessageComponentInterface;\n", "websockets", "websockets.import.php"),
     ("llm/stream.ts", "import { createParser } from 'eventsource-parser';\n", "sse", "sse.import.javascript"),
     ("api/stream.go", 'package api\nimport "github.com/r3labs/sse/v2"\n', "sse", "sse.import.go"),
-    ("app/models.py", "from django.contrib.postgres.fields import ArrayField\n", "postgres", "postgres.import.python"),
+    ("app/models.py", "from django.contrib.postgres.fields import ArrayField\n", "postgres", "postgres.call.3"),
     ("lib/mailer.rb", "require 'net/smtp'\n", "smtp", "smtp.import.ruby"),
     ("app/Auth/Token.php", "<?php\nuse Lcobucci\\JWT\\Configuration;\n", "jwt", "jwt.import.php"),
     ("search/index.py", "from elasticsearch8 import Elasticsearch\n", "elasticsearch", "elasticsearch.import.python"),
@@ -300,6 +300,7 @@ REAL_USAGE = [
     ("package.json", '{"dependencies": {"connect-mongo": "5.1.0"}}', "mongodb", "mongodb.dependency.named"),
     ("composer.json", '{"require": {"laravel/cashier-stripe": "^15.0"}}', "stripe", "stripe.dependency.named"),
     ("go.mod", "module x\n\nrequire github.com/example/sentry-hook v1.0.0\n", "sentry", "sentry.dependency.named"),
+    ("flower/utils/broker.py", "        self.port = 15672\n", "rabbitmq", "rabbitmq.config.management_port"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -462,6 +463,21 @@ def test_prefixed_env_names_keep_their_provider(tmp_path, rules):
         "OAUTH_AUTH0_DOMAIN=acme.eu.auth0.com\nNAUTOBOT_REDIS_URL=redis://cache:6379/0\n"
         "AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com\n")}, rules)
     assert providers(result) == ["auth0", "azure-openai", "redis"]
+
+
+def test_env_names_carrying_a_provider_word(tmp_path, rules):
+    """A variable the app reads, named with a provider's word; not the bare word, an
+    image digest, or a constant."""
+    result = run(tmp_path, {
+        "flower/views/auth.py": "base = os.environ.get('FLOWER_OAUTH2_OKTA_BASE_URL')\n",
+        "src/tracing/newrelic.js": "const url = process.env.NEW_RELIC_TRACE_API_URL || base;\n",
+        "images-sha.env": "KEYCLOAK_IMAGE=keycloak/keycloak@sha256:044a\nMSSQL_SHA=sha256:d252\n",
+        "nightly.sh": "SMTP=$1\n",
+        "fees.py": "STRIPE_FEE = 0.3\n",
+    }, rules)
+    assert providers(result) == ["newrelic", "okta"]
+    assert {v for c in result.connections for v in c.env_vars} == {"FLOWER_OAUTH2_OKTA_BASE_URL",
+                                                                  "NEW_RELIC_TRACE_API_URL"}
 
 
 def test_sqlite_in_tests_plus_app_is_app_usage(tmp_path, rules):

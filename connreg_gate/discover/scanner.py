@@ -230,7 +230,7 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
             if rule.evidence == "url":
                 endpoint = redact.mask(_display(m.group("url") if m.lastgroup == "url" else m.group(0)))
             elif rule.evidence == "env_var":
-                env_var = m.group(0)
+                env_var = m.group("name") if "name" in m.re.groupindex else m.group(0)
             out.evidence.append(Evidence(path, lineno, rule.id, rule.confidence, rule.provider, rule.evidence,
                                          test, endpoint, env_var))
             found = True
