@@ -113,7 +113,7 @@ def _requirements_from_metadata(dest: Path) -> None:
 
 
 def scan(python: str, tree: Path) -> dict:
-    proc = subprocess.run([python, "-m", "connreg_gate", "scan", "--format", "json", str(tree)],
+    proc = subprocess.run([python, "-I", "-m", "connreg_gate", "scan", "--format", "json", str(tree)],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"connreg scan {tree} exited {proc.returncode}: {proc.stderr[-500:]}")

@@ -145,7 +145,7 @@ def main() -> int:
         build_corpus(args.corpus)
     files, size = corpus_size(args.corpus)
     print(f"corpus: {files} files, {size / 1e6:.1f} MB ({args.corpus})")
-    connreg = [args.python, "-m", "connreg_gate"]
+    connreg = [args.python, "-I", "-m", "connreg_gate"]
     results: dict[str, float] = {}
     results["python -c pass"] = best([args.python, "-c", "pass"], args.repeat)
     rg = shutil.which("rg")
