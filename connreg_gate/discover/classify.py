@@ -76,7 +76,7 @@ _TEST_DIR_RE = re.compile(
 # src/testFixtures, src/testUtils ("latest" has no capital T, so it stays app code).
 _CAMEL_TEST_DIR_RE = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
 # CI service containers exist for the test suite.
-CI_DIRS = frozenset({".github", ".circleci", ".buildkite"})
+CI_DIRS = frozenset({".github", ".circleci", ".buildkite", ".bluemix"})  # .bluemix: IBM Cloud toolchains
 EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation", "stories"})
 
 
