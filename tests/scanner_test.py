@@ -426,10 +426,11 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         "app/test_utils/mail.py": "import smtplib\n",
         "web/testimonials/views.py": "import stripe\n",
         "ckanext/example_idatastorebackend/example_sqlite.py": "import sqlite3\n",
-        ".bluemix/pipeline.yml": "services:\n  - image: mysql:8\n",
+        ".bluemix/pipeline.yml": "services:\n  - image: rabbitmq:3\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
+    assert by["rabbitmq"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 
