@@ -301,6 +301,10 @@ REAL_USAGE = [
     ("composer.json", '{"require": {"laravel/cashier-stripe": "^15.0"}}', "stripe", "stripe.dependency.named"),
     ("go.mod", "module x\n\nrequire github.com/example/sentry-hook v1.0.0\n", "sentry", "sentry.dependency.named"),
     ("flower/utils/broker.py", "        self.port = 15672\n", "rabbitmq", "rabbitmq.config.management_port"),
+    # Queues built on a broker name it (Dramatiq, arq), and Upstash's rate limiter is Redis.
+    ("jobs/broker.py", "from dramatiq.brokers.redis import RedisBroker\n", "redis", "redis.import.python"),
+    ("jobs/worker.py", "from arq import create_pool\n", "redis", "redis.import.python"),
+    ("app/api/limit.ts", "import { Ratelimit } from '@upstash/ratelimit'\n", "redis", "redis.import.javascript"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
