@@ -305,6 +305,9 @@ REAL_USAGE = [
     ("jobs/broker.py", "from dramatiq.brokers.redis import RedisBroker\n", "redis", "redis.import.python"),
     ("jobs/worker.py", "from arq import create_pool\n", "redis", "redis.import.python"),
     ("app/api/limit.ts", "import { Ratelimit } from '@upstash/ratelimit'\n", "redis", "redis.import.javascript"),
+    ("tasks/client.go", 'package tasks\nimport "github.com/hibiken/asynq"\n', "redis", "redis.import.go"),
+    ("composer.json", '{"require": {"laravel/horizon": "^5.0"}}', "redis", "redis.dependency.composer"),
+    ("Gemfile", 'source "https://rubygems.org"\ngem "good_job"\n', "postgres", "postgres.dependency.gem"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
