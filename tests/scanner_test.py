@@ -308,6 +308,11 @@ REAL_USAGE = [
     ("tasks/client.go", 'package tasks\nimport "github.com/hibiken/asynq"\n', "redis", "redis.import.go"),
     ("composer.json", '{"require": {"laravel/horizon": "^5.0"}}', "redis", "redis.dependency.composer"),
     ("Gemfile", 'source "https://rubygems.org"\ngem "good_job"\n', "postgres", "postgres.dependency.gem"),
+    ("phoenix/server/jwt_store.py", "from joserfc import jwt\n", "jwt", "jwt.import.python"),
+    ("site/settings.py", '"BACKEND": "wagtail.search.backends.elasticsearch8",\n', "elasticsearch",
+     "elasticsearch.call.haystack"),
+    ("lib/src/sender/nodemailer-email-sender.js", "switch (options.type) {\n    case 'ses':\n        break;\n}\n",
+     "ses", "ses.call.transport_check"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
@@ -390,6 +395,7 @@ TRAPS = [
     ("names that only contain a provider's, and its organisation's other libraries", {
         "package.json": '{"dependencies": {"perfect-scrollbar": "1.4.0", "@types/redis": "4.0.0", "redis-mock": "0.56.0"}}',
         "go.mod": "module x\n\nrequire github.com/cockroachdb/datadriven v0.0.0-20190809214429-80d97fb3cbaa\n"}),
+    ("the generic async AWS SDK is not S3", {"requirements.txt": "aiobotocore==2.13.0\n"}),
     ("a field named auto_increment is not MySQL DDL", {"Text.java": "public String auto_increment;\n"}),
     ("a TLS hostname check that parses certificate names", {"ZKHostnameVerifier.java": (
         "import javax.naming.ldap.LdapName;\nimport javax.naming.ldap.Rdn;\n"),
