@@ -313,6 +313,8 @@ REAL_USAGE = [
      "elasticsearch.call.haystack"),
     ("lib/src/sender/nodemailer-email-sender.js", "switch (options.type) {\n    case 'ses':\n        break;\n}\n",
      "ses", "ses.call.transport_check"),
+    ("lib/tdiary/io/pstore.rb", "require 'pstore'\n", "local-files", "local-files.import.ruby"),
+    ("errbot/storage/shelf.py", "import shelve\n", "local-files", "local-files.import.python"),
     # MQTT brokers (Node-RED's MQTT nodes, Home Assistant-style integrations).
     ("core/network/10-mqtt.js", 'const mqtt = require("mqtt");\n', "mqtt", "mqtt.import.javascript"),
     ("sensors/publish.py", "import paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
