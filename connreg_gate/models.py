@@ -49,7 +49,7 @@ class Rule(NamedTuple):
     keywords: tuple[str, ...]  # lowercase literals, at least one occurs on a matching line
     pattern: Pattern | None  # None for dependency rules (matched by package name)
     ecosystem: str = ""  # dependency rules only
-    packages: tuple[str, ...] = ()  # dependency rules only (fnmatch globs, normalised)
+    packages: tuple[str, ...] = ()  # dependency rules only: fnmatch globs, normalised (name parts for "*")
     pack: str = ""
 
 

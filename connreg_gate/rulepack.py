@@ -126,6 +126,13 @@ _ENV_READ = (
     r"|(?:process\.env|import\.meta\.env)(?:\.|\[\s*['\"])|\$\{)"
     r"(?P<name>NAME)"
 )
+# A comparison, a switch case or a prefix test against a database driver's name (NAMES).
+_DRIVER_CHECK = (
+    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
+    r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
+    r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
+    r"|\bdialect\.name\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
+)
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 
 
@@ -187,6 +194,18 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.dependency.named", provider=pid, evidence="dependency", confidence="medium",
             file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ANY_ECOSYSTEM,
             packages=tuple(t.lower() for t in tokens), pack=pack,
+        ))
+    drivers = spec.get("driver_names") or []
+    if drivers:
+        # Code that branches on the database in use: $this->driver === 'pgsql', case
+        # 'sqlsrv':, dialect.name == "postgresql", dbName.startsWith("postgres"),
+        # dialect.name in ['postgresql', 'mssql']. A config listing drivers
+        # ('driver' => 'pgsql') does not count: frameworks list all they support.
+        alt = "|".join(re.escape(d) for d in drivers)
+        rules.append(Rule(
+            id=f"{pid}.call.driver_check", provider=pid, evidence="call", confidence="medium",
+            file_classes=ALL_SOURCE, keywords=tuple(sorted({q + d for d in drivers for q in "'\""})),
+            pattern=_compile(_DRIVER_CHECK.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
         ))
     calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
     # Unnamed calls are numbered in order (one alone is just ".call"); a named call is

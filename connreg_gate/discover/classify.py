@@ -63,12 +63,12 @@ MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js",
 # Test, example and docs code: evidence found there is reported but does not count as app usage.
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e", "cypress", "playwright",
                        "fixtures", "__mocks__", "mocks", "testdata", "test-data", "integration_tests"})
-# Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
-# integration-tests, load_test. Plain words that merely start with "test"
-# (testimonials) do not match.
 # Example plugins and projects named for what they show: ckanext/example_idatastorebackend,
 # samples/sample-app, demo_site.
 _EXAMPLE_DIR_RE = re.compile(r"(?:examples?|samples?|demos?)[-_][a-z0-9_-]+")
+# Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
+# integration-tests, load_test. Plain words that merely start with "test"
+# (testimonials) do not match.
 _TEST_DIR_RE = re.compile(
     r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
     r"|suites?|resources|fixtures?)|[a-z0-9]+[-_]tests?")
