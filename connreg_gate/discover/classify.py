@@ -11,6 +11,11 @@ VENDOR_DIRS = frozenset({
     "3rd-party", "Godeps", "bower_components", "jspm_packages",
     ".venv", "venv", "site-packages", "Pods", "Carthage", ".bundle",
 })
+# The same, in any case: LDAP Account Manager keeps its Composer tree in lib/3rdParty/,
+# and .NET and Java projects write ThirdParty/ or Vendor/.
+VENDOR_DIRS_ANY_CASE = frozenset({
+    "vendor", "vendors", "third_party", "third-party", "thirdparty", "3rdparty", "3rd_party", "3rd-party",
+})
 GENERATED_DIRS = frozenset({
     "dist", "build", "out", ".next", "_next", ".nuxt", ".svelte-kit", ".output", "coverage", "target", "bin", "obj",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".gradle", ".terraform", ".cache",
@@ -101,7 +106,7 @@ def _directory_reason(directory: str) -> tuple[str, str] | None:
     """Files share directories: each directory is judged once per run."""
     parts = directory.split("/")
     for i, part in enumerate(parts):
-        if part in VENDOR_DIRS:
+        if part in VENDOR_DIRS or part.lower() in VENDOR_DIRS_ANY_CASE:
             return "vendored", "/".join(parts[: i + 1]) + "/"
         if part in GENERATED_DIRS:
             return "generated", "/".join(parts[: i + 1]) + "/"
