@@ -325,6 +325,20 @@ REAL_USAGE = [
     ("lnbits/settings.py", 'class KeycloakAuthSettings(Settings):\n    keycloak_discovery_url: str = ""\n',
      "keycloak", "keycloak.config.setting"),
     ("src/auth.ts", "const issuer = config.keycloakIssuer;\n", "keycloak", "keycloak.config.setting"),
+    # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
+    # and its JetStream store directory.
+    ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
+     "websockets", "websockets.call.handshake_guid"),
+    ("server/mqtt.go", 'package server\nvar mqttProtoName = []byte("MQTT")\n', "mqtt", "mqtt.call.protocol_name"),
+    ("broker/connect.py", 'if proto_name not in (b"MQTT", b"MQIsdp"):\n    raise ValueError\n', "mqtt",
+     "mqtt.call.protocol_name"),
+    ("server/filestore.go", "package server\nfunc (fs *fileStore) dir() string { return fs.fcfg.StoreDir }\n",
+     "local-files", "local-files.config.store_dir"),
+    ("server/accounts.go", 'package server\nimport "github.com/nats-io/jwt/v2"\n', "jwt", "jwt.import.go"),
+    # Okta's authorization server called by hand, and PHPMailer over SMTP without a `use`.
+    ("lib/2factor.inc", "<?php\n$url = $base . '/oauth2/default/v1/token';\n", "okta", "okta.call.authorization_server"),
+    ("lib/account.inc", "<?php\n$mailer = new PHPMailer\\PHPMailer\\PHPMailer(true);\n", "smtp", "smtp.call.phpmailer"),
+    ("lib/mail.php", "<?php\n$mail->isSMTP();\n", "smtp", "smtp.call.phpmailer"),
     # ruby-ldap's C binding (Puppet's LDAP node terminus).
     ("lib/puppet/util/ldap/connection.rb", "@connection = LDAP::SSLConn.new(host, port, true)\n", "ldap",
      "ldap.call.ruby_ldap"),
@@ -351,7 +365,11 @@ TRAPS = [
     ("url in a docstring", {"db.py": '"""Connect with postgres://u:p@localhost/db."""\n\ndef f():\n    """See redis://cache:6379."""\n'}),
     ("vendored node_modules", {"node_modules/stripe/index.js": "const s = require('stripe');\n", "vendor/twilio/x.php": "<?php\nuse Twilio\\Rest\\Client;\n"}),
     ("other vendored-tree names", {"3rdparty/redis/client.py": "import redis\n", "src/thirdparty/pg/db.go":
-                                   'package pg\nimport "github.com/lib/pq"\n', "vendors/stripe/init.php": "<?php\nuse Stripe\\StripeClient;\n"}),
+                                   'package pg\nimport "github.com/lib/pq"\n', "vendors/stripe/init.php": "<?php\nuse Stripe\\StripeClient;\n",
+                                   "lib/3rdParty/composer/monolog/monolog/composer.json":
+                                   '{"require": {"predis/predis": "^1.1"}}'}),
+    ("a key store directory is not the app's storage", {"ssl.go": "package ssl\nvar keyStoreDir = cfg.KeyStoreDir\n",
+                                                       "tls.py": "TRUSTSTORE_DIR = '/etc/ssl'\n"}),
     ("binary with a provider name", {"assets/blob.py": b"\x00\x01import stripe\n\x00"}),
     ("lock files", {"package-lock.json": '{"packages": {"node_modules/stripe": {}}}', "poetry.lock": '[[package]]\nname = "openai"\n'}),
     ("minified bundle", {"static/app.min.js": "require('openai');\n"}),
