@@ -325,6 +325,9 @@ REAL_USAGE = [
     ("lnbits/settings.py", 'class KeycloakAuthSettings(Settings):\n    keycloak_discovery_url: str = ""\n',
      "keycloak", "keycloak.config.setting"),
     ("src/auth.ts", "const issuer = config.keycloakIssuer;\n", "keycloak", "keycloak.config.setting"),
+    # A Django model's upload field keeps files in MEDIA_ROOT (wger's exercise images).
+    ("wger/exercises/models/image.py", "    image = models.ImageField(upload_to=exercise_image_upload_dir)\n",
+     "local-files", "local-files.call.1"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
