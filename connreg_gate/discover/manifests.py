@@ -189,8 +189,18 @@ def gemspec(path: str, text: str) -> Iterator[Dependency]:
 _POM_DEP = re.compile(r"<dependency>(.*?)</dependency>", re.DOTALL)
 
 
+# Sections whose <dependency> entries the build does not bring in: <dependencyManagement>
+# only pins versions for modules that ask (a parent POM or BOM lists everything), and a
+# <plugin>'s dependencies run in the build tool.
+_POM_NOT_DEPENDENCIES = re.compile(r"<dependencyManagement>.*?</dependencyManagement>|<plugin>.*?</plugin>", re.DOTALL)
+
+
 def pom_xml(path: str, text: str) -> Iterator[Dependency]:
+    text = re.sub(r"<!--.*?-->", lambda c: re.sub(r"[^\n]", " ", c.group(0)), text, flags=re.DOTALL)
+    excluded = [(m.start(), m.end()) for m in _POM_NOT_DEPENDENCIES.finditer(text)]
     for m in _POM_DEP.finditer(text):
+        if any(start <= m.start() < end for start, end in excluded):
+            continue
         body = m.group(1)
         g = re.search(r"<groupId>\s*([^<\s]+)\s*</groupId>", body)
         a = re.search(r"<artifactId>\s*([^<\s]+)\s*</artifactId>", body)

@@ -261,6 +261,12 @@ _NOT_A_CLIENT_RE = re.compile(r"^@types/|(?:^|[-_./@])(?:mock|mocks|fake|fakes|s
                               r"(?:$|[-_./@])")
 
 
+# Name parts that start with a provider's word but are ordinary words: YourKit's
+# yjp-controller-api-redist is not Redis.
+_NOT_A_PROVIDER_PARTS = frozenset({"redist", "redistributable", "redistributables"})
+_NAME_PART_RE = re.compile(r"[^-_./@:]*")
+
+
 def _own_name(ecosystem: str, name: str) -> str:
     """The part of a dependency's name its authors chose, without the organisation that
     publishes it: github.com/cockroachdb/datadriven is a test library, not CockroachDB."""
@@ -286,7 +292,9 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
             named, by_token = matchers.named_dependency_rules()
             if named is not None:
                 own = _own_name(dep.ecosystem, name)
-                hits += [rule for m in named.finditer(own) for rule in by_token[m.group(1)]]
+                hits += [rule for m in named.finditer(own)
+                         if _NAME_PART_RE.match(own, m.start()).group(0) not in _NOT_A_PROVIDER_PARTS
+                         for rule in by_token[m.group(1)]]
         seen: set[str] = set()
         for rule in hits:
             if rule.provider in seen:
