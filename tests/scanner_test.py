@@ -371,6 +371,17 @@ TRAPS = [
                                    'package pg\nimport "github.com/lib/pq"\n', "vendors/stripe/init.php": "<?php\nuse Stripe\\StripeClient;\n",
                                    "lib/3rdParty/composer/monolog/monolog/composer.json":
                                    '{"require": {"predis/predis": "^1.1"}}'}),
+    ("a bundled framework", {
+        "www/api/lib/Cake/Cache/Engine/RedisEngine.php": "<?php\n$this->_Redis = new Redis();\n",
+        "wp-includes/SimplePie/Cache/Memcached.php": "<?php\n$this->cache = new Memcached();\n"}),
+    ("POM entries the build does not bring in", {"pom.xml": (
+        "<project>\n<dependencyManagement><dependencies>\n<dependency>\n<groupId>org.elasticsearch.client</groupId>\n"
+        "<artifactId>elasticsearch-rest-high-level-client</artifactId>\n</dependency>\n</dependencies></dependencyManagement>\n"
+        "<build><plugins><plugin><artifactId>docker-maven-plugin</artifactId><dependencies><dependency>\n"
+        "<groupId>org.mongodb</groupId><artifactId>mongodb-driver-sync</artifactId></dependency></dependencies></plugin>\n"
+        "</plugins></build>\n<dependencies>\n<!-- <dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId>"
+        "</dependency> -->\n<dependency><groupId>com.yourkit</groupId><artifactId>yjp-controller-api-redist</artifactId>"
+        "</dependency>\n</dependencies>\n</project>\n")}),
     ("a key store directory is not the app's storage", {"ssl.go": "package ssl\nvar keyStoreDir = cfg.KeyStoreDir\n",
                                                        "tls.py": "TRUSTSTORE_DIR = '/etc/ssl'\n"}),
     ("binary with a provider name", {"assets/blob.py": b"\x00\x01import stripe\n\x00"}),
@@ -463,10 +474,12 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         "web/testimonials/views.py": "import stripe\n",
         "ckanext/example_idatastorebackend/example_sqlite.py": "import sqlite3\n",
         ".bluemix/pipeline.yml": "services:\n  - image: rabbitmq:3\n",
+        "xdocs/usermanual/jdbc.xml": "<p>jdbc:postgresql://localhost:5432/test</p>\n",
+        "log4j-spring-cloud-config-samples/app/docker-compose.yml": "services:\n  mq:\n    image: nats:2\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
-    assert by["rabbitmq"].test_only
+    assert by["rabbitmq"].test_only and by["postgres"].test_only and by["nats"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 

@@ -16,6 +16,10 @@ VENDOR_DIRS = frozenset({
 VENDOR_DIRS_ANY_CASE = frozenset({
     "vendor", "vendors", "third_party", "third-party", "thirdparty", "3rdparty", "3rd_party", "3rd-party",
 })
+# Libraries copied whole into an app's own tree, outside any vendor directory, known by
+# their path (as GitHub Linguist's vendor list does): CakePHP 2's core in lib/Cake
+# (ZoneMinder's API), WordPress's SimplePie feed library.
+BUNDLED_LIBRARY_DIRS = ("lib/Cake", "wp-includes/SimplePie")
 GENERATED_DIRS = frozenset({
     "dist", "build", "out", ".next", "_next", ".nuxt", ".svelte-kit", ".output", "coverage", "target", "bin", "obj",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".gradle", ".terraform", ".cache",
@@ -69,8 +73,8 @@ MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js",
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e", "cypress", "playwright",
                        "fixtures", "__mocks__", "mocks", "testdata", "test-data", "integration_tests"})
 # Example plugins and projects named for what they show: ckanext/example_idatastorebackend,
-# samples/sample-app, demo_site.
-_EXAMPLE_DIR_RE = re.compile(r"(?:examples?|samples?|demos?)[-_][a-z0-9_-]+")
+# samples/sample-app, demo_site, log4j-spring-cloud-config-samples.
+_EXAMPLE_DIR_RE = re.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples?|demos?)(?:[-_][a-z0-9_-]*)?")
 # Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
 # integration-tests, load_test. Plain words that merely start with "test"
 # (testimonials) do not match.
@@ -82,7 +86,8 @@ _TEST_DIR_RE = re.compile(
 _CAMEL_TEST_DIR_RE = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
 # CI service containers exist for the test suite.
 CI_DIRS = frozenset({".github", ".circleci", ".buildkite", ".bluemix"})  # .bluemix: IBM Cloud toolchains
-EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation", "stories"})
+EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation",
+                          "xdocs", "stories"})
 
 
 def skip_reason(path: str) -> tuple[str, str] | None:
@@ -105,6 +110,10 @@ def skip_reason(path: str) -> tuple[str, str] | None:
 def _directory_reason(directory: str) -> tuple[str, str] | None:
     """Files share directories: each directory is judged once per run."""
     parts = directory.split("/")
+    for bundled in BUNDLED_LIBRARY_DIRS:
+        at = ("/" + directory + "/").find("/" + bundled + "/")
+        if at >= 0:
+            return "vendored", directory[: at + len(bundled)] + "/"
     for i, part in enumerate(parts):
         if part in VENDOR_DIRS or part.lower() in VENDOR_DIRS_ANY_CASE:
             return "vendored", "/".join(parts[: i + 1]) + "/"
