@@ -328,6 +328,15 @@ REAL_USAGE = [
     # A Django model's upload field keeps files in MEDIA_ROOT (wger's exercise images).
     ("wger/exercises/models/image.py", "    image = models.ImageField(upload_to=exercise_image_upload_dir)\n",
      "local-files", "local-files.call.1"),
+    # Classes named for storing on disk; driver names given apart from a URL; Bedrock's
+    # Converse request on a client passed in (scrapyd, vanna).
+    ("scrapyd/eggstorage.py", "class FilesystemEggStorage:\n    pass\n", "local-files", "local-files.call.store_class"),
+    ("vanna/local/store.py", "store = FileSystemConversationStore(base_dir)\n", "local-files",
+     "local-files.call.store_class"),
+    ("vanna/mssql/runner.py", 'url = URL.create("mssql+pyodbc", query={"odbc_connect": conn})\n', "mssql",
+     "mssql.sqlalchemy.dialect"),
+    ("vanna/bedrock/chat.py", 'params = {"modelId": model, "inferenceConfig": {"maxTokens": 500}}\n', "bedrock",
+     "bedrock.call.converse_request"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
@@ -382,6 +391,9 @@ TRAPS = [
         "</plugins></build>\n<dependencies>\n<!-- <dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId>"
         "</dependency> -->\n<dependency><groupId>com.yourkit</groupId><artifactId>yjp-controller-api-redist</artifactId>"
         "</dependency>\n</dependencies>\n</project>\n")}),
+    ("an uploaded file object, and S3 or in-memory stores", {"upload.py": (
+        "from werkzeug.datastructures import FileStorage\nstore = InMemoryFileSystemStore()\n"),
+        "S3.java": "FileStore s = new S3FileStore(bucket);\n"}),
     ("a key store directory is not the app's storage", {"ssl.go": "package ssl\nvar keyStoreDir = cfg.KeyStoreDir\n",
                                                        "tls.py": "TRUSTSTORE_DIR = '/etc/ssl'\n"}),
     ("binary with a provider name", {"assets/blob.py": b"\x00\x01import stripe\n\x00"}),
