@@ -132,6 +132,8 @@ _DRIVER_CHECK = (
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\bdialect\.name\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
+    # PEAR DB and MDB2 settings name one database per connection: 'phptype' => 'mysql'
+    r"|['\"]phptype['\"]\s*=>\s*['\"](?:NAMES)['\"]"
 )
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 
@@ -199,8 +201,9 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
     if drivers:
         # Code that branches on the database in use: $this->driver === 'pgsql', case
         # 'sqlsrv':, dialect.name == "postgresql", dbName.startsWith("postgres"),
-        # dialect.name in ['postgresql', 'mssql']. A config listing drivers
-        # ('driver' => 'pgsql') does not count: frameworks list all they support.
+        # dialect.name in ['postgresql', 'mssql'], and PEAR DB's 'phptype' => 'mysql' (Horde).
+        # A config listing drivers ('driver' => 'pgsql') does not count: frameworks list
+        # all they support.
         alt = "|".join(re.escape(d) for d in drivers)
         rules.append(Rule(
             id=f"{pid}.call.driver_check", provider=pid, evidence="call", confidence="medium",

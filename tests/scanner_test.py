@@ -337,6 +337,10 @@ REAL_USAGE = [
      "mssql.sqlalchemy.dialect"),
     ("vanna/bedrock/chat.py", 'params = {"modelId": model, "inferenceConfig": {"maxTokens": 500}}\n', "bedrock",
      "bedrock.call.converse_request"),
+    ("meltano/core/state_store/filesystem.py", "class BaseFilesystemStateStoreManager(StateStoreManager):\n",
+     "local-files", "local-files.call.store_class"),
+    ("passwd/backends.php", "<?php\n$backends['sql'] = ['params' => ['phptype' => 'mysql']];\n", "mysql",
+     "mysql.call.driver_check"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
@@ -488,10 +492,12 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         ".bluemix/pipeline.yml": "services:\n  - image: rabbitmq:3\n",
         "xdocs/usermanual/jdbc.xml": "<p>jdbc:postgresql://localhost:5432/test</p>\n",
         "log4j-spring-cloud-config-samples/app/docker-compose.yml": "services:\n  mq:\n    image: nats:2\n",
+        "meltano/schemas/meltano.schema.json": '{"examples": [{"SNOWFLAKE_ACCOUNT": "my.account"}]}\n',
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
     assert by["rabbitmq"].test_only and by["postgres"].test_only and by["nats"].test_only
+    assert by["snowflake"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 

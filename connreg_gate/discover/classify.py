@@ -202,4 +202,6 @@ def is_test_path(path: str) -> bool:
         or lower.startswith(".env.test") or lower in (".gitlab-ci.yml", ".travis.yml", "bitbucket-pipelines.yml")
         or lower.partition(".")[0] in _TEST_STEMS or lower in _TEST_TOOL_FILES
         or lower.rpartition(".")[0] in _TEST_TOOL_STEMS
+        # a JSON Schema describes settings; the env vars in its "examples" are documentation
+        or lower.endswith(".schema.json")
     )
