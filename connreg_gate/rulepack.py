@@ -128,7 +128,7 @@ _ENV_READ = (
 )
 # A comparison, a switch case or a prefix test against a database driver's name (NAMES).
 _DRIVER_CHECK = (
-    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
+    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\bdialect\.name\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
@@ -200,7 +200,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
     drivers = spec.get("driver_names") or []
     if drivers:
         # Code that branches on the database in use: $this->driver === 'pgsql', case
-        # 'sqlsrv':, dialect.name == "postgresql", dbName.startsWith("postgres"),
+        # 'sqlsrv':, sessionStore === 'redis' (Keystone), dialect.name == "postgresql", dbName.startsWith("postgres"),
         # dialect.name in ['postgresql', 'mssql'], and PEAR DB's 'phptype' => 'mysql' (Horde).
         # A config listing drivers ('driver' => 'pgsql') does not count: frameworks list
         # all they support.

@@ -341,6 +341,12 @@ REAL_USAGE = [
      "local-files", "local-files.call.store_class"),
     ("passwd/backends.php", "<?php\n$backends['sql'] = ['params' => ['phptype' => 'mysql']];\n", "mysql",
      "mysql.call.driver_check"),
+    # Branches on the backend in use name caches and MongoDB too (Keystone, MediaWiki).
+    ("lib/core/initExpressSession.js", "if (sessionStore === 'redis') { sessionStore = 'connect-redis'; }\n",
+     "redis", "redis.call.driver_check"),
+    ("includes/ObjectCache.php", "<?php\nswitch ($type) {\n  case 'memcached':\n    break;\n}\n", "memcached",
+     "memcached.call.driver_check"),
+    ("modules/db/index.js", "if (adapter === 'mongodb') { uri = build(); }\n", "mongodb", "mongodb.call.driver_check"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
