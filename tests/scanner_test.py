@@ -393,6 +393,12 @@ TRAPS = [
     ("a bundled framework", {
         "www/api/lib/Cake/Cache/Engine/RedisEngine.php": "<?php\n$this->_Redis = new Redis();\n",
         "wp-includes/SimplePie/Cache/Memcached.php": "<?php\n$this->cache = new Memcached();\n"}),
+    ("another project's release unpacked into the tree", {
+        "h2database-1.4.197/pom.xml": "<project><artifactId>h2</artifactId></project>\n",
+        "h2database-1.4.197/src/main/org/h2/server/web/WebServer.java": (
+            'String[] GENERIC = {"jdbc:postgresql://localhost/test", "jdbc:mysql://localhost:3306/test"};\n'),
+        "web/js/jquery-ui-1.12.1/LICENSE.txt": "Copyright jQuery Foundation\n",
+        "web/js/jquery-ui-1.12.1/demo.js": "const s = require('stripe');\n"}),
     ("POM entries the build does not bring in", {"pom.xml": (
         "<project>\n<dependencyManagement><dependencies>\n<dependency>\n<groupId>org.elasticsearch.client</groupId>\n"
         "<artifactId>elasticsearch-rest-high-level-client</artifactId>\n</dependency>\n</dependencies></dependencyManagement>\n"
@@ -826,3 +832,18 @@ def test_small_scans_use_a_cheaper_automaton_that_finds_the_same_evidence(tmp_pa
     large = scan(listing, rules, ScanOptions(), workers=1, matchers=prepare(rules))
     assert small.connections == large.connections and small.connections
     assert prepare(rules, files=10)._implementation != prepare(rules)._implementation
+
+
+def test_a_versioned_directory_without_a_licence_or_manifest_is_the_apps_own(tmp_path, rules):
+    result = run(tmp_path, {
+        "docker/postgres-15.2/docker-compose.yml": "services:\n  db:\n    image: postgres:15.2\n",
+        "lib/h2database-1.4.197/pom.xml": "<project><artifactId>h2</artifactId></project>\n",
+        "lib/h2database-1.4.197/Db.java": 'String url = "jdbc:mysql://localhost:3306/test";\n',
+    }, rules)
+    assert providers(result) == ["postgres"]
+    assert ("lib/h2database-1.4.197/", "vendored") in {(s.path, s.reason) for s in result.skipped}
+    # --include-vendored reads it after all
+    assert "mysql" in providers(run(tmp_path / "again", {
+        "lib/h2database-1.4.197/pom.xml": "<project/>\n",
+        "lib/h2database-1.4.197/Db.java": 'String url = "jdbc:mysql://localhost:3306/test";\n'}, rules,
+        include_vendored=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Iterable
 
 # Directories whose contents are someone else's code or build output.
 VENDOR_DIRS = frozenset({
@@ -88,6 +89,27 @@ _CAMEL_TEST_DIR_RE = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?
 CI_DIRS = frozenset({".github", ".circleci", ".buildkite", ".bluemix"})  # .bluemix: IBM Cloud toolchains
 EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation",
                           "xdocs", "stories"})
+
+
+# A release of another project unpacked into the tree: a directory named name-version
+# (h2database-1.4.197, jquery-ui-1.12.1, PHPMailer-5.2.9) holding its own licence or
+# build manifest. MediathekView's Debian tarball carries H2's sources that way.
+_RELEASE_DIR_RE = re.compile(r"[A-Za-z][\w.-]*?-v?\d+(?:\.\d+)+(?:[-+.~_]?[A-Za-z0-9]+)*")
+_RELEASE_MARKERS = frozenset({"license", "license.txt", "license.md", "copying", "pom.xml", "package.json",
+                              "composer.json", "setup.py", "pyproject.toml", "go.mod", "build.gradle", "cargo.toml"})
+
+
+def bundled_release_dirs(paths: Iterable[str]) -> frozenset[str]:
+    """Directories (relative to the scan root, never the root itself) that hold another
+    project's unpacked release."""
+    found = set()
+    for path in paths:
+        directory, _, name = path.rpartition("/")
+        lower = name.lower()
+        if directory and (lower in _RELEASE_MARKERS or lower.endswith(".gemspec")) \
+                and _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]):
+            found.add(directory)
+    return frozenset(found)
 
 
 def skip_reason(path: str) -> tuple[str, str] | None:

@@ -452,6 +452,16 @@ def _run_forked(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
 SMALL_SCAN_FILES = 200
 
 
+def _inside(path: str, releases: frozenset[str]) -> tuple[str, str] | None:
+    """("vendored", "dir/") when ``path`` lies in one of the unpacked releases."""
+    directory = path.rpartition("/")[0]
+    while directory:
+        if directory in releases:
+            return "vendored", directory + "/"
+        directory = directory.rpartition("/")[0]
+    return None
+
+
 def prepare(compiled: CompiledRules, files: int | None = None) -> _Matchers:
     """The keyword automata for ``compiled``, built ahead of :func:`scan` (pass them as
     ``matchers``) so the build overlaps with listing files. ``files``: how many files
@@ -472,6 +482,7 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
 
         excluder = pathspec.GitIgnoreSpec.from_lines(options.exclude)
     items: list[tuple[str, str]] = []
+    releases = frozenset() if options.include_vendored else classify.bundled_release_dirs(listing.paths)
     for rel in listing.paths:
         if rel in options.own_files:
             continue
@@ -479,7 +490,7 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
             skipped[("excluded", rel)] += 1
             continue
         if not options.include_vendored:
-            why = classify.skip_reason(rel)
+            why = classify.skip_reason(rel) or (_inside(rel, releases) if releases else None)
             if why is not None:
                 skipped[why] += 1
                 continue
