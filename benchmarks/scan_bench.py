@@ -35,13 +35,40 @@ def build_corpus(corpus: Path) -> None:
                            cwd=tmp, stdout=subprocess.DEVNULL)
         for archive in sorted(Path(tmp).iterdir()):
             if archive.name.endswith((".tar.gz", ".tgz")):
-                dest = corpus / archive.name.replace(".tar.gz", "").replace(".tgz", "")
+                dest = corpus / _tree_name(archive.name.replace(".tar.gz", "").replace(".tgz", ""))
                 with tarfile.open(archive) as tf:
                     tf.extractall(dest, filter="data")
+    migrate_corpus(corpus)
 
 
-MIXED = ["celery-5.4.0", "stripe-11.4.1", "openai-1.58.1", "stripe-17.5.0", "openai-4.77.0", "sentry-node-8.47.0",
-         "mongoose-8.9.3", "redis-5.2.1", "sentry_sdk-2.19.2"]
+def _tree_name(release: str) -> str:
+    """Django-5.1.4 -> Django@5.1.4. connreg treats a name-version directory holding a
+    licence or manifest as someone else's unpacked release and skips it; the corpus
+    stands for the application's own code, so its trees are named the npm way."""
+    name, sep, version = release.rpartition("-")
+    return f"{name}@{version}" if sep and version[:1].isdigit() else release
+
+
+def migrate_corpus(corpus: Path) -> None:
+    """Name every tree and the sdist directory inside it the npm way, also in trees built
+    by earlier versions of this script (same files, new names). A git checkout whose
+    paths changed is re-created by ensure_git."""
+    for top in (corpus, corpus.parent / "corpus-mixed", *corpus.parent.glob("corpus-django-*")):
+        if not top.is_dir():
+            continue
+        for tree in sorted(p for p in top.iterdir() if p.is_dir() and p.name != ".git"):
+            if _tree_name(tree.name) != tree.name:
+                tree = tree.rename(top / _tree_name(tree.name))
+                shutil.rmtree(top / ".git", ignore_errors=True)
+            for inner in sorted(p for p in tree.iterdir() if p.is_dir() and p.name != ".git"):
+                if _tree_name(inner.name) != inner.name:
+                    inner.rename(tree / _tree_name(inner.name))
+                    shutil.rmtree(tree / ".git", ignore_errors=True)
+                    shutil.rmtree(top / ".git", ignore_errors=True)
+
+
+MIXED = ["celery@5.4.0", "stripe@11.4.1", "openai@1.58.1", "stripe@17.5.0", "openai@4.77.0", "sentry-node@8.47.0",
+         "mongoose@8.9.3", "redis@5.2.1", "sentry_sdk@2.19.2"]
 
 
 def mixed_tree(corpus: Path) -> Path | None:
@@ -61,7 +88,7 @@ def mixed_tree(corpus: Path) -> Path | None:
 def django_subset(corpus: Path, files: int = 4600) -> Path | None:
     """The first ``files`` files of the Django tree (sorted paths), hard-linked: real
     application-style Python, HTML and config at the file count the readiness goal names."""
-    django = next(corpus.glob("Django-*"), None)
+    django = next(corpus.glob("Django@*"), None)
     target = corpus.parent / f"corpus-django-{files}"
     if django is None:
         return None
@@ -140,6 +167,7 @@ def main() -> int:
                     help="interpreter with connreg-gate installed; a regular install in a clean venv is what users "
                          "run (an editable install adds an import hook, ~10 ms)")
     args = ap.parse_args()
+    migrate_corpus(args.corpus)
     if not args.corpus.exists() or not any(args.corpus.iterdir()):
         print(f"building corpus in {args.corpus} ...", flush=True)
         build_corpus(args.corpus)
@@ -168,7 +196,7 @@ def main() -> int:
         results[f"connreg readiness, {label}"] = best([*connreg, "readiness", "--format", "json", str(path)], args.repeat)
 
     # A web framework's own tree (a git checkout): the closest thing here to "a Django application".
-    django = next(args.corpus.glob("Django-*"), None)
+    django = next(args.corpus.glob("Django@*"), None)
     if django is not None:
         tree("Django tree", ensure_git(django))
     subset = django_subset(args.corpus)
