@@ -347,6 +347,10 @@ REAL_USAGE = [
     ("includes/ObjectCache.php", "<?php\nswitch ($type) {\n  case 'memcached':\n    break;\n}\n", "memcached",
      "memcached.call.driver_check"),
     ("modules/db/index.js", "if (adapter === 'mongodb') { uri = build(); }\n", "mongodb", "mongodb.call.driver_check"),
+    ("trytond/bus.py", "timeout = config.getint('bus', 'long_polling_timeout')\n", "polling",
+     "polling.call.long_polling"),
+    ("modules/notification/index.js", "module.exports = { options: { longPolling: true } };\n", "polling",
+     "polling.call.long_polling"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
