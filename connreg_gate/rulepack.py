@@ -128,7 +128,7 @@ _ENV_READ = (
 )
 # A comparison, a switch case or a prefix test against a database driver's name (NAMES).
 _DRIVER_CHECK = (
-    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
+    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\bdialect\.name\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
@@ -197,11 +197,35 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ANY_ECOSYSTEM,
             packages=tuple(t.lower() for t in tokens), pack=pack,
         ))
+    prefixes = spec.get("model_prefixes") or []
+    if prefixes:
+        # A model named with its provider's prefix, as LiteLLM and the frameworks built on
+        # it route calls: "groq/llama-3.1-70b-versatile", model: bedrock/anthropic.claude-3.
+        # Case-sensitive, and never "openai/": Hugging Face model ids such as
+        # openai/whisper-large-v3 run locally.
+        # In settings files only a model key counts: a price list naming every provider's
+        # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
+        alt = "|".join(re.escape(p) for p in prefixes)
+        keywords = tuple(sorted(p.lower() + "/" for p in prefixes))
+        model = r"(?:" + alt + r")/[\w.:@-]*\w"
+        rules.append(Rule(
+            id=f"{pid}.call.model_prefix", provider=pid, evidence="call", confidence="medium",
+            file_classes=ALL_SOURCE, keywords=keywords,
+            pattern=_compile(r"(?:[\"'`]|\bmodel(?:_name|_id)?\s*[:=]\s*)" + model, where, eager=eager), pack=pack,
+        ))
+        rules.append(Rule(
+            id=f"{pid}.config.model_prefix", provider=pid, evidence="call", confidence="medium",
+            file_classes=_SETTINGS - ALL_SOURCE, keywords=keywords,
+            pattern=_compile(r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model, where,
+                             eager=eager),
+            pack=pack,
+        ))
     drivers = spec.get("driver_names") or []
     if drivers:
         # Code that branches on the database in use: $this->driver === 'pgsql', case
         # 'sqlsrv':, sessionStore === 'redis' (Keystone), dialect.name == "postgresql", dbName.startsWith("postgres"),
-        # dialect.name in ['postgresql', 'mssql'], and PEAR DB's 'phptype' => 'mysql' (Horde).
+        # dialect.name in ['postgresql', 'mssql'], and PEAR DB's 'phptype' => 'mysql' and
+        # $db->phptype == 'pgsql' (Horde).
         # A config listing drivers ('driver' => 'pgsql') does not count: frameworks list
         # all they support.
         alt = "|".join(re.escape(d) for d in drivers)
@@ -242,7 +266,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
             keywords=kws,
             pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://"
-                             r"(?!/*:memory:)[^\s'\"`<>()\\{}]*[^\s'\"`<>()\\{},;.]"
+                             # placeholders count: f"postgresql://{user}@{host}/{db}", `redis://${host}`
+                             r"(?!/*:memory:)[^\s'\"`<>()\\]*[^\s'\"`<>()\\,;.]"
                              # a bare scheme tested as a prefix: url.startswith("cockroachdb://"),
                              # strings.HasPrefix(u, "redis://"). Not a bare scheme in a list
                              # (MediaWiki's allowed link protocols name redis://), and not

@@ -351,6 +351,17 @@ REAL_USAGE = [
      "polling.call.long_polling"),
     ("modules/notification/index.js", "module.exports = { options: { longPolling: true } };\n", "polling",
      "polling.call.long_polling"),
+    # Models named with their provider's prefix (LiteLLM routing), in code and in a
+    # settings file's model key; Anthropic's SDK on Bedrock; templated connection URLs.
+    ("profiles/groq.py", 'interpreter.llm.model = "groq/llama-3.1-70b-versatile"\n', "groq", "groq.call.model_prefix"),
+    ("config/litellm.yaml", "model_list:\n  - model_name: claude\n    litellm_params:\n      model: bedrock/anthropic.claude-3\n",
+     "bedrock", "bedrock.config.model_prefix"),
+    ("computer_use/loop.py", "from anthropic import Anthropic, AnthropicBedrock, AnthropicVertex\n", "bedrock",
+     "bedrock.call.anthropic_sdk"),
+    ("profiles/database.py", 'conn = f"postgresql://{db_user}@{db_host}:{db_port}/{db_name}"\n', "postgres", "postgres.url"),
+    ("src/cache.js", "const url = `redis://${host}:${port}/0`;\n", "redis", "redis.url"),
+    ("whups/lib/Driver/Sql.php", "<?php\nif ($this->_db->phptype == 'pgsql') { $q = 'x'; }\n", "postgres",
+     "postgres.call.driver_check"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
@@ -411,6 +422,10 @@ TRAPS = [
         "</plugins></build>\n<dependencies>\n<!-- <dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId>"
         "</dependency> -->\n<dependency><groupId>com.yourkit</groupId><artifactId>yjp-controller-api-redist</artifactId>"
         "</dependency>\n</dependencies>\n</project>\n")}),
+    ("model ids that are not a provider's route", {
+        "embed.py": 'model = SentenceTransformer("openai/clip-vit-base-patch32")\n',
+        "costs/model_cost_manifest.json": '{"models": [{"name": "mistral/codestral-2508", "source": "litellm"}]}\n',
+        "hf.py": 'pipe = pipeline(model="mistralai/Mistral-7B-Instruct-v0.2")\n'}),
     ("an uploaded file object, and S3 or in-memory stores", {"upload.py": (
         "from werkzeug.datastructures import FileStorage\nstore = InMemoryFileSystemStore()\n"),
         "S3.java": "FileStore s = new S3FileStore(bucket);\n"}),
