@@ -362,6 +362,9 @@ REAL_USAGE = [
     ("src/cache.js", "const url = `redis://${host}:${port}/0`;\n", "redis", "redis.url"),
     ("whups/lib/Driver/Sql.php", "<?php\nif ($this->_db->phptype == 'pgsql') { $q = 'x'; }\n", "postgres",
      "postgres.call.driver_check"),
+    ("config/settings/base.py", 'if DATABASES["default"].get("ENGINE") == "sql_server.pyodbc":\n    pass\n', "mssql",
+     "mssql.call.django_engine"),
+    ("package.json", '{"dependencies": {"@maildev/smtp": "3.0.0"}}', "smtp", "smtp.dependency.named"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
