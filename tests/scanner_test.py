@@ -365,6 +365,10 @@ REAL_USAGE = [
     ("config/settings/base.py", 'if DATABASES["default"].get("ENGINE") == "sql_server.pyodbc":\n    pass\n', "mssql",
      "mssql.call.django_engine"),
     ("package.json", '{"dependencies": {"@maildev/smtp": "3.0.0"}}', "smtp", "smtp.dependency.named"),
+    ("plugins/queue/smtp_forward.js", "const queue_dir = path.resolve(config.get('queue_dir') || 'queue');\n",
+     "local-files", "local-files.config.spool_dir"),
+    ("src/server/orchestrator.js", "const mailDir = this.config.mailDirectory || join(tmpdir(), 'maildev');\n",
+     "local-files", "local-files.config.spool_dir"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
@@ -425,6 +429,10 @@ TRAPS = [
         "</plugins></build>\n<dependencies>\n<!-- <dependency><groupId>redis.clients</groupId><artifactId>jedis</artifactId>"
         "</dependency> -->\n<dependency><groupId>com.yourkit</groupId><artifactId>yjp-controller-api-redist</artifactId>"
         "</dependency>\n</dependencies>\n</project>\n")}),
+    ("a mailbox's maildir column, an IMAP folder and sendmail's path", {
+        "model/MailboxHandler.php": "<?php\n$mailbox['maildir'] = $domain . '/' . $user . '/';\n",
+        "prefs.php": "<?php\n$prefs['sent_mail_folder'] = array('value' => 'Sent');\n",
+        "php.ini": "sendmail_path = /usr/sbin/sendmail -t -i\n"}),
     ("model ids that are not a provider's route", {
         "embed.py": 'model = SentenceTransformer("openai/clip-vit-base-patch32")\n',
         "costs/model_cost_manifest.json": '{"models": [{"name": "mistral/codestral-2508", "source": "litellm"}]}\n',
