@@ -369,6 +369,14 @@ REAL_USAGE = [
      "local-files", "local-files.config.spool_dir"),
     ("src/server/orchestrator.js", "const mailDir = this.config.mailDirectory || join(tmpdir(), 'maildev');\n",
      "local-files", "local-files.config.spool_dir"),
+    # Sign-in providers defined by an auth library; AWS clients made through a helper.
+    ("allauth/socialaccount/providers/okta/provider.py", 'class OktaProvider(OAuth2Provider):\n    id = "okta"\n',
+     "okta", "okta.call.signin_provider"),
+    ("src/providers/keycloak.ts", 'export default function Keycloak(options) {\n  return { id: "keycloak", type: "oauth" }\n}\n',
+     "keycloak", "keycloak.call.signin_provider"),
+    ("providers/amazon_cognito/provider.py", 'class AmazonCognitoProvider(OAuth2Provider):\n    id = "amazon_cognito"\n',
+     "cognito", "cognito.call.signin_provider"),
+    ("anymail/webhooks/amazon_ses.py", 's3_client = self.get_boto_client("s3")\n', "s3", "s3.call.1"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
