@@ -377,6 +377,9 @@ REAL_USAGE = [
     ("providers/amazon_cognito/provider.py", 'class AmazonCognitoProvider(OAuth2Provider):\n    id = "amazon_cognito"\n',
      "cognito", "cognito.call.signin_provider"),
     ("anymail/webhooks/amazon_ses.py", 's3_client = self.get_boto_client("s3")\n', "s3", "s3.call.1"),
+    ("apprise/plugins/ses.py", 'self.notify_url = f"https://email.{self.aws_region_name}.amazonaws.com"\n', "ses",
+     "ses.host"),
+    ("src/sns.js", "const url = `https://sns.${region}.amazonaws.com/`;\n", "sns", "sns.host"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
