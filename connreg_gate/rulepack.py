@@ -151,8 +151,9 @@ def _host_regex(host: str) -> str:
     letter, digit or dash does, so it starts on a literal that ``re`` can skip ahead to),
     and an inner ``*`` is one DNS label (or a placeholder for one): ``s3.*.backblazeb2.com``
     is B2's S3 endpoint, not its native API."""
-    # the label may be a placeholder: f"https://email.{region}.amazonaws.com", `sns.${region}.amazonaws.com`
-    return r"(?:[\w-]+|\$?\{[\w.\[\]'\"()]*\})".join(re.escape(part) for part in host.lstrip("*.").split("*"))
+    # the label may be a placeholder: f"https://email.{region}.amazonaws.com",
+    # `sns.${region}.amazonaws.com`, Ruby's "sqs.#{options[:region]}.amazonaws.com"
+    return r"(?:[\w-]+|[#$]?\{[\w.\[\]'\"():@]*\})".join(re.escape(part) for part in host.lstrip("*.").split("*"))
 
 
 def _host_keyword(host: str) -> str:

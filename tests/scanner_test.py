@@ -380,6 +380,16 @@ REAL_USAGE = [
     ("apprise/plugins/ses.py", 'self.notify_url = f"https://email.{self.aws_region_name}.amazonaws.com"\n', "ses",
      "ses.host"),
     ("src/sns.js", "const url = `https://sns.${region}.amazonaws.com/`;\n", "sns", "sns.host"),
+    # Rails: Active Storage's services and Action Mailbox's ingresses; fog's AWS hosts.
+    ("active_storage/service/gcs_service.rb", 'require "google/cloud/storage"\n', "gcs", "gcs.import.ruby"),
+    ("active_storage/service/disk_service.rb", "class ActiveStorage::Service::DiskService < Service\nend\n",
+     "local-files", "local-files.call.store_class"),
+    ("ingresses/postmark/inbound_emails_controller.rb",
+     "class Ingresses::Postmark::InboundEmailsController < ActionMailbox::BaseController\nend\n", "postmark",
+     "postmark.call.rails_ingress"),
+    ("config/environments/production.rb", "config.action_mailbox.ingress = :sendgrid\n", "sendgrid",
+     "sendgrid.call.rails_ingress"),
+    ("fog/aws/sqs.rb", '@host = options[:host] || "sqs.#{options[:region]}.amazonaws.com"\n', "sqs", "sqs.host"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
