@@ -390,6 +390,7 @@ REAL_USAGE = [
     ("config/environments/production.rb", "config.action_mailbox.ingress = :sendgrid\n", "sendgrid",
      "sendgrid.call.rails_ingress"),
     ("fog/aws/sqs.rb", '@host = options[:host] || "sqs.#{options[:region]}.amazonaws.com"\n', "sqs", "sqs.host"),
+    ("flexget/plugins/output/sns.py", "sns = self.session.resource('sns')\n", "sns", "sns.call"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
