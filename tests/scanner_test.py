@@ -391,6 +391,10 @@ REAL_USAGE = [
      "sendgrid.call.rails_ingress"),
     ("fog/aws/sqs.rb", '@host = options[:host] || "sqs.#{options[:region]}.amazonaws.com"\n', "sqs", "sqs.host"),
     ("flexget/plugins/output/sns.py", "sns = self.session.resource('sns')\n", "sns", "sns.call"),
+    ("services/Providers.js", "switch (provider) {\n  case 'cognito': {\n    break;\n  }\n}\n", "cognito",
+     "cognito.call.driver_check"),
+    ("package.json", '{"dependencies": {"strapi-provider-upload-local": "3.6.11"}}', "local-files",
+     "local-files.dependency.npm"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
