@@ -395,6 +395,8 @@ REAL_USAGE = [
      "cognito.call.driver_check"),
     ("package.json", '{"dependencies": {"strapi-provider-upload-local": "3.6.11"}}', "local-files",
      "local-files.dependency.npm"),
+    ("lib/server/router/index.js", "const low = require('lowdb');\n", "local-files", "local-files.import.javascript"),
+    ("bot/storage.py", "from tinydb import TinyDB\n", "local-files", "local-files.import.python"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
