@@ -146,6 +146,10 @@ def _norm_pkg(ecosystem: str, name: str) -> str:
 
 
 
+# A template placeholder inside a URL or host: {region}, ${host}, Ruby's #{options[:region]}.
+_PLACEHOLDER = r"[#$]?\{[\w.\[\]'\"():@ +-]*\}"
+
+
 def _host_regex(host: str) -> str:
     """A host entry as a regex: any subdomain may precede it (the rule only asks that no
     letter, digit or dash does, so it starts on a literal that ``re`` can skip ahead to),
@@ -153,7 +157,8 @@ def _host_regex(host: str) -> str:
     is B2's S3 endpoint, not its native API."""
     # the label may be a placeholder: f"https://email.{region}.amazonaws.com",
     # `sns.${region}.amazonaws.com`, Ruby's "sqs.#{options[:region]}.amazonaws.com"
-    return r"(?:[\w-]+|[#$]?\{[\w.\[\]'\"():@]*\})".join(re.escape(part) for part in host.lstrip("*.").split("*"))
+    label = r"(?:[\w-]+|" + _PLACEHOLDER + ")"
+    return label.join(re.escape(part) for part in host.lstrip("*.").split("*"))
 
 
 def _host_keyword(host: str) -> str:
@@ -268,8 +273,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
             keywords=kws,
             pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://"
-                             # placeholders count: f"postgresql://{user}@{host}/{db}", `redis://${host}`
-                             r"(?!/*:memory:)[^\s'\"`<>()\\]*[^\s'\"`<>()\\,;.]"
+                             # placeholders count: f"postgresql://{user}@{host}/{db}", `redis://${host}`,
+                             # "amqp://#{user}@..."; a lone brace ends the URL ({url: redis://x})
+                             r"(?!/*:memory:)(?:[^\s'\"`<>()\\{}]|" + _PLACEHOLDER + r")*"
+                             r"(?:[^\s'\"`<>()\\{},;.]|" + _PLACEHOLDER + r")"
                              # a bare scheme tested as a prefix: url.startswith("cockroachdb://"),
                              # strings.HasPrefix(u, "redis://"). Not a bare scheme in a list
                              # (MediaWiki's allowed link protocols name redis://), and not

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connreg_gate.discover.files import list_directory
+from connreg_gate.discover.files import list_directory, list_paths
 from connreg_gate.discover.scanner import ScanOptions, scan
 from testing.repos import make_repo
 
@@ -905,3 +905,26 @@ def test_a_versioned_directory_without_a_licence_or_manifest_is_the_apps_own(tmp
         "lib/h2database-1.4.197/pom.xml": "<project/>\n",
         "lib/h2database-1.4.197/Db.java": 'String url = "jdbc:mysql://localhost:3306/test";\n'}, rules,
         include_vendored=True))
+
+
+def test_a_staged_file_in_an_unpacked_release_is_vendored_though_its_licence_is_not_staged(tmp_path, rules,
+                                                                                        monkeypatch):
+    repo = make_repo(tmp_path / "repo", {
+        "web/js/jquery-ui-1.12.1/LICENSE.txt": "Copyright jQuery Foundation\n",
+        "web/js/jquery-ui-1.12.1/demo.js": "const s = require('stripe');\n",
+        "app/pay.js": "const stripe = require('stripe');\n",
+    })
+    # what pre-commit passes: the staged files only, relative to the repository
+    monkeypatch.chdir(repo)
+    staged = list_paths(["web/js/jquery-ui-1.12.1/demo.js", "app/pay.js"])
+    result = scan(staged, rules)
+    assert [e.path for e in result.connections[0].evidence] == ["app/pay.js"]
+    assert ("web/js/jquery-ui-1.12.1/", "vendored") in {(s.path, s.reason) for s in result.skipped}
+
+
+def test_a_url_ends_at_a_lone_brace_and_keeps_its_placeholders(tmp_path, rules):
+    result = run(tmp_path, {"cfg.yaml": "cache: {url: redis://cache.internal:6379}\n",
+                            "db.rb": 'URL = "amqp://#{user}@#{host}:5672/vhost"\n'}, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["redis"].endpoints == ("redis://cache.internal:6379",)
+    assert by["rabbitmq"].endpoints == ("amqp://#{user}@#{host}:5672/vhost",)

@@ -1,10 +1,12 @@
-"""Decide, from a path alone, what a file is: which rules apply, or why it is skipped."""
+"""Decide, from its path, what a file is: which rules apply, or why it is skipped."""
 from __future__ import annotations
 
 import functools
+import os
 import posixpath
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 # Directories whose contents are someone else's code or build output.
 VENDOR_DIRS = frozenset({
@@ -99,15 +101,35 @@ _RELEASE_MARKERS = frozenset({"license", "license.txt", "license.md", "copying",
                               "composer.json", "setup.py", "pyproject.toml", "go.mod", "build.gradle", "cargo.toml"})
 
 
-def bundled_release_dirs(paths: Iterable[str]) -> frozenset[str]:
+def bundled_release_dirs(paths: Iterable[str], root: Path | None = None) -> frozenset[str]:
     """Directories (relative to the scan root, never the root itself) that hold another
-    project's unpacked release."""
+    project's unpacked release. The marker is looked for among ``paths``, and, with a
+    ``root``, on disk too: pre-commit passes only the staged files, not the licence."""
     found = set()
+    directories = set()
     for path in paths:
         directory, _, name = path.rpartition("/")
         lower = name.lower()
         if directory and (lower in _RELEASE_MARKERS or lower.endswith(".gemspec")) \
                 and _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]):
+            found.add(directory)
+        directories.add(directory)
+    if root is None:
+        return frozenset(found)
+    candidates = set()
+    seen: set[str] = set()
+    for directory in directories:
+        while directory and directory not in seen:
+            seen.add(directory)
+            if _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]):
+                candidates.add(directory)
+            directory = directory.rpartition("/")[0]
+    for directory in sorted(candidates - found):
+        try:
+            names = {entry.name.lower() for entry in os.scandir(root / directory)}
+        except OSError:
+            continue
+        if names & _RELEASE_MARKERS or any(n.endswith(".gemspec") for n in names):
             found.add(directory)
     return frozenset(found)
 

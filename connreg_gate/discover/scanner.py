@@ -482,7 +482,7 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
 
         excluder = pathspec.GitIgnoreSpec.from_lines(options.exclude)
     items: list[tuple[str, str]] = []
-    releases = frozenset() if options.include_vendored else classify.bundled_release_dirs(listing.paths)
+    releases = frozenset() if options.include_vendored else classify.bundled_release_dirs(listing.paths, listing.root)
     for rel in listing.paths:
         if rel in options.own_files:
             continue
