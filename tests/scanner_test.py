@@ -397,6 +397,8 @@ REAL_USAGE = [
      "local-files.dependency.npm"),
     ("lib/server/router/index.js", "const low = require('lowdb');\n", "local-files", "local-files.import.javascript"),
     ("bot/storage.py", "from tinydb import TinyDB\n", "local-files", "local-files.import.python"),
+    ("kombu/transport/pyamqp.py", "import amqp\n", "rabbitmq", "rabbitmq.import.python"),
+    ("kombu/transport/SQS/__init__.py", "return self._new_boto_client(\n    service='sqs',\n)\n", "sqs", "sqs.call"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
@@ -465,6 +467,7 @@ TRAPS = [
         "embed.py": 'model = SentenceTransformer("openai/clip-vit-base-patch32")\n',
         "costs/model_cost_manifest.json": '{"models": [{"name": "mistral/codestral-2508", "source": "litellm"}]}\n',
         "hf.py": 'pipe = pipeline(model="mistralai/Mistral-7B-Instruct-v0.2")\n'}),
+    ("py-amqp pinned as a transitive dependency", {"requirements.txt": "amqp==5.2.0\nvine==5.1.0\n"}),
     ("an uploaded file object, and S3 or in-memory stores", {"upload.py": (
         "from werkzeug.datastructures import FileStorage\nstore = InMemoryFileSystemStore()\n"),
         "S3.java": "FileStore s = new S3FileStore(bucket);\n"}),
