@@ -399,6 +399,8 @@ REAL_USAGE = [
     ("bot/storage.py", "from tinydb import TinyDB\n", "local-files", "local-files.import.python"),
     ("kombu/transport/pyamqp.py", "import amqp\n", "rabbitmq", "rabbitmq.import.python"),
     ("kombu/transport/SQS/__init__.py", "return self._new_boto_client(\n    service='sqs',\n)\n", "sqs", "sqs.call"),
+    ("trytond/filestore.py", "class FileStore(object):\n    pass\n", "local-files", "local-files.call.store_class"),
+    ("huey/storage.py", "class FileStorage(BaseStorage):\n    pass\n", "local-files", "local-files.call.store_class"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
