@@ -401,6 +401,9 @@ REAL_USAGE = [
     ("kombu/transport/SQS/__init__.py", "return self._new_boto_client(\n    service='sqs',\n)\n", "sqs", "sqs.call"),
     ("trytond/filestore.py", "class FileStore(object):\n    pass\n", "local-files", "local-files.call.store_class"),
     ("huey/storage.py", "class FileStorage(BaseStorage):\n    pass\n", "local-files", "local-files.call.store_class"),
+    ("maillog/update_statistics.py", "import rrdtool\n", "local-files", "local-files.call.rrdtool"),
+    ("stacked.php", "<?php\n$command .= $conf['rrdtool'] . \" graph - $rrd_options -E\";\n", "local-files",
+     "local-files.call.rrdtool"),
     # Protocols written by hand: NATS server's WebSocket handshake and MQTT CONNECT check,
     # and its JetStream store directory.
     ("server/websocket.go", 'package server\nvar wsGUID = []byte("258EAFA5-E914-47DA-95CA-C5AB0DC85B11")\n',
