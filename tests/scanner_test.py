@@ -571,11 +571,12 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         "xdocs/usermanual/jdbc.xml": "<p>jdbc:postgresql://localhost:5432/test</p>\n",
         "log4j-spring-cloud-config-samples/app/docker-compose.yml": "services:\n  mq:\n    image: nats:2\n",
         "meltano/schemas/meltano.schema.json": '{"examples": [{"SNOWFLAKE_ACCOUNT": "my.account"}]}\n',
+        "microbench/src/main/java/ExampleHeaders.java": 'h.put(":authority", "pubsub.googleapis.com");\n',
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
     assert by["rabbitmq"].test_only and by["postgres"].test_only and by["nats"].test_only
-    assert by["snowflake"].test_only
+    assert by["snowflake"].test_only and by["google-pubsub"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 

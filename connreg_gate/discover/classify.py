@@ -74,7 +74,9 @@ TEMPLATE_EXTS = frozenset({".dist", ".example", ".sample", ".template", ".tmpl"}
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js", ".chunk.js")
 # Test, example and docs code: evidence found there is reported but does not count as app usage.
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e", "cypress", "playwright",
-                       "fixtures", "__mocks__", "mocks", "testdata", "test-data", "integration_tests"})
+                       "fixtures", "__mocks__", "mocks", "testdata", "test-data", "integration_tests",
+                       # benchmark code: Netty's microbench example headers name Google Pub/Sub
+                       "bench", "benchmark", "benchmarks", "microbench", "microbenchmark", "microbenchmarks", "jmh"})
 # Example plugins and projects named for what they show: ckanext/example_idatastorebackend,
 # samples/sample-app, demo_site, log4j-spring-cloud-config-samples.
 _EXAMPLE_DIR_RE = re.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples?|demos?)(?:[-_][a-z0-9_-]*)?")
