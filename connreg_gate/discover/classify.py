@@ -10,12 +10,11 @@ from pathlib import Path
 
 # Directories whose contents are someone else's code or build output.
 VENDOR_DIRS = frozenset({
-    "node_modules", "vendor", "vendors", "third_party", "third-party", "thirdparty", "3rdparty", "3rd_party",
-    "3rd-party", "Godeps", "bower_components", "jspm_packages",
+    "node_modules", "Godeps", "bower_components", "jspm_packages",
     ".venv", "venv", "site-packages", "Pods", "Carthage", ".bundle",
 })
-# The same, in any case: LDAP Account Manager keeps its Composer tree in lib/3rdParty/,
-# and .NET and Java projects write ThirdParty/ or Vendor/.
+# Matched in any case: LDAP Account Manager keeps its Composer tree in lib/3rdParty/, and
+# .NET and Java projects write ThirdParty/ or Vendor/.
 VENDOR_DIRS_ANY_CASE = frozenset({
     "vendor", "vendors", "third_party", "third-party", "thirdparty", "3rdparty", "3rd_party", "3rd-party",
 })
@@ -112,8 +111,7 @@ def bundled_release_dirs(paths: Iterable[str], root: Path | None = None) -> froz
     for path in paths:
         directory, _, name = path.rpartition("/")
         lower = name.lower()
-        if directory and (lower in _RELEASE_MARKERS or lower.endswith(".gemspec")) \
-                and _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]):
+        if directory and _is_release_marker(lower) and _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]):
             found.add(directory)
         directories.add(directory)
     if root is None:
@@ -128,12 +126,16 @@ def bundled_release_dirs(paths: Iterable[str], root: Path | None = None) -> froz
             directory = directory.rpartition("/")[0]
     for directory in sorted(candidates - found):
         try:
-            names = {entry.name.lower() for entry in os.scandir(root / directory)}
+            with os.scandir(root / directory) as entries:
+                if any(_is_release_marker(entry.name.lower()) for entry in entries):
+                    found.add(directory)
         except OSError:
             continue
-        if names & _RELEASE_MARKERS or any(n.endswith(".gemspec") for n in names):
-            found.add(directory)
     return frozenset(found)
+
+
+def _is_release_marker(lower_name: str) -> bool:
+    return lower_name in _RELEASE_MARKERS or lower_name.endswith(".gemspec")
 
 
 def skip_reason(path: str) -> tuple[str, str] | None:
