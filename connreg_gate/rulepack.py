@@ -135,6 +135,13 @@ _DRIVER_CHECK = (
     # PEAR DB and MDB2 settings name one database per connection: 'phptype' => 'mysql'
     r"|['\"]phptype['\"]\s*=>\s*['\"](?:NAMES)['\"]"
 )
+# A sign-in provider an auth library or app defines for an identity service: django-allauth's
+# `class OktaProvider` with `id = "okta"`, NextAuth's `id: "okta"`, goth's
+# `providerName: "auth0"`. CLASSES and IDS come from the provider's signin_names.
+_SIGNIN = (
+    r"\bclass\s+(?:CLASSES)(?:OAuth2?)?(?:Provider|Adapter|Strategy|Backend)\b"
+    r"|\b(?:id|provider_?name|providerName|ProviderName)\s*(?::=|[:=])\s*['\"](?:IDS)['\"]"
+)
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 
 
@@ -240,6 +247,15 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.call.driver_check", provider=pid, evidence="call", confidence="medium",
             file_classes=ALL_SOURCE, keywords=tuple(sorted({q + d for d in drivers for q in "'\""})),
             pattern=_compile(_DRIVER_CHECK.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
+        ))
+    signin = spec.get("signin_names")
+    if signin:
+        classes = "|".join(re.escape(c) for c in signin["classes"])
+        ids = "|".join(re.escape(i) for i in signin["ids"])
+        rules.append(Rule(
+            id=f"{pid}.call.signin_provider", provider=pid, evidence="call", confidence="strong",
+            file_classes=frozenset(SOURCE_LANGUAGES), keywords=tuple(sorted(set(signin["ids"]))),
+            pattern=_compile(_SIGNIN.replace("CLASSES", classes).replace("IDS", ids), where, eager=eager), pack=pack,
         ))
     calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
     # Unnamed calls are numbered in order (one alone is just ".call"); a named call is

@@ -418,6 +418,39 @@ REAL_USAGE = [
     ("lib/2factor.inc", "<?php\n$url = $base . '/oauth2/default/v1/token';\n", "okta", "okta.call.authorization_server"),
     ("lib/account.inc", "<?php\n$mailer = new PHPMailer\\PHPMailer\\PHPMailer(true);\n", "smtp", "smtp.call.phpmailer"),
     ("lib/mail.php", "<?php\n$mail->isSMTP();\n", "smtp", "smtp.call.phpmailer"),
+    # PHP: the AWS SDK's and async-aws's clients, Ably, Rollbar (Laravel's cache, queue and
+    # mail drivers, Monolog's handlers, Symfony Messenger's SQS transport)
+    ("Cache/DynamoDbStore.php", "<?php\nuse Aws\\DynamoDb\\DynamoDbClient;\n", "dynamodb", "dynamodb.import.php"),
+    ("Transport/Connection.php", "<?php\nuse AsyncAws\\Sqs\\SqsClient;\n", "sqs", "sqs.import.php"),
+    ("Mail/MailManager.php", "<?php\nuse Aws\\Ses\\SesClient;\n", "ses", "ses.import.php"),
+    ("Broadcasters/AblyBroadcaster.php", "<?php\nuse Ably\\AblyRest;\n", "ably", "ably.import.php"),
+    ("Handler/RollbarHandler.php", "<?php\nuse Rollbar\\RollbarLogger;\n", "rollbar", "rollbar.import.php"),
+    # PHP extensions' global API: New Relic's agent, phpredis and ext-amqp classes
+    ("Handler/NewRelicHandler.php", "<?php\nnewrelic_notice_error($record['message']);\n", "newrelic",
+     "newrelic.call.php_agent"),
+    ("Handler/RedisHandler.php", "<?php\nif ($this->redisClient instanceof \\Redis) {\n", "redis", "redis.call.1"),
+    ("Transport/RedisProxy.php", "<?php\nfunction __construct(\\Redis $redis) {}\n", "redis", "redis.call.1"),
+    ("Amqp/AmqpFactory.php", "<?php\nreturn new \\AMQPConnection($credentials);\n", "rabbitmq",
+     "rabbitmq.call.php_amqp"),
+    ("Mail/MailManager.php", "<?php\n$transport = new Swift_SmtpTransport($host, $port);\n", "smtp",
+     "smtp.call.swiftmailer"),
+    # goth's OAuth provider for Auth0, named in its struct
+    ("providers/auth0/auth0.go", 'package auth0\nfunc New() *Provider {\n\treturn &Provider{\n\t\tproviderName:        "auth0",\n\t}\n}\n',
+     "auth0", "auth0.call.signin_provider"),
+    # JWTs split and decoded by the app's own functions
+    ("identity/token.go", "package identity\nfunc ExtractJWTFromHeader(r *http.Request) (jwt string, err error) {\n",
+     "jwt", "jwt.call.own_functions"),
+    ("chainlit/auth/jwt.py", "def create_jwt(data: User) -> str:\n    return \"\"\n", "jwt", "jwt.call.own_functions"),
+    # a Go package keeping blobs on local disk, and gocloud's drivers
+    ("blob/fileblob/fileblob.go", "package fileblob // import \"gocloud.dev/blob/fileblob\"\n", "local-files",
+     "local-files.call.go_package"),
+    ("cmd/upload/main.go", 'package main\nimport (\n\t_ "gocloud.dev/blob/gcsblob"\n)\n', "gcs", "gcs.import.go"),
+    ("cmd/worker/main.go", 'package main\nimport (\n\t_ "gocloud.dev/pubsub/rabbitpubsub"\n)\n', "rabbitmq",
+     "rabbitmq.import.go"),
+    # branching on Doctrine DBAL's platform
+    ("Doctrine/Transport/Connection.php",
+     "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
+     "mysql.call.dbal_platform"),
     # ruby-ldap's C binding (Puppet's LDAP node terminus).
     ("lib/puppet/util/ldap/connection.rb", "@connection = LDAP::SSLConn.new(host, port, true)\n", "ldap",
      "ldap.call.ruby_ldap"),
@@ -538,6 +571,17 @@ TRAPS = [
         'PROVIDERS = ["google", "github", "keycloak"]\nkeycloak_client_custom_icon = None\n')}),
     ("another company's Keycloak-hosted token URL is that company's API", {"jotta.go": (
         'package jotta\nconst tokenURL = "https://id.jottacloud.com/auth/realms/jottacloud/protocol/openid-connect/token"\n')}),
+    ("a JWT named in prose or a setting, and a provider name that is not a sign-in provider", {
+        "auth.py": '# we decode the JWT before checking claims\nJWT_ALGORITHM = "HS256"\n',
+        "providers.go": 'package providers\nvar name = "auth0"\nlabel := "auth0"\n',
+        # a client reading the claims of a token another service issued (Meltano Cloud's ID token)
+        "credentials.py": "def _decode_jwt_claims(token):\n    return {}\n"}),
+    ("Go packages for files that are not stored data", {"fileutil.go": "package fileutil\n",
+                                                        "filestat.go": "package diskusage\n"}),
+    ("phpredis's exception class, a facade import and an abstract DBAL platform", {"cache.php": (
+        "<?php\nuse Illuminate\\Support\\Facades\\Cache;\n"
+        "try { $x = 1; } catch (\\RedisException $e) {}\n"
+        "if ($platform instanceof AbstractPlatform) {}\n")}),
 ]
 
 
