@@ -50,6 +50,8 @@ def _py(modules: list[str]) -> str:
     alts = [
         r"^\s*from\s+" + alt + r"(?:\.[\w.]+)?\s+import\b",
         r"^\s*import\s+(?:[\w.]+(?:\s+as\s+\w+)?\s*,\s*)*" + alt + r"(?:\.[\w.]+)?(?:\s|,|$|;)",
+        # imported by name at run time, as optional integrations are: importlib.import_module("twilio")
+        r"\bimport_module\(\s*['\"]" + alt + r"(?:\.[\w.]+)?['\"]",
     ]
     for m in sorted(m for m in set(modules) if "." in m):  # from parent import last
         parent, last = m.rsplit(".", 1)
@@ -89,7 +91,7 @@ def _import_keywords(lang: str, m: str) -> tuple[str, ...]:
         # The statement's own words come with the name: "together", "mysql" and "redis"
         # are on many lines that import nothing ("working together"), "import together"
         # only on imports. "from firebase_admin import auth" holds the parent.
-        keys = ["import " + low, "from " + low]
+        keys = ["import " + low, "from " + low, 'import_module("' + low, "import_module('" + low]
         if "." in low:
             keys.append("from " + low.rsplit(".", 1)[0] + " import")
         return tuple(keys)

@@ -447,6 +447,17 @@ REAL_USAGE = [
     ("cmd/upload/main.go", 'package main\nimport (\n\t_ "gocloud.dev/blob/gcsblob"\n)\n', "gcs", "gcs.import.go"),
     ("cmd/worker/main.go", 'package main\nimport (\n\t_ "gocloud.dev/pubsub/rabbitpubsub"\n)\n', "rabbitmq",
      "rabbitmq.import.go"),
+    # Azure OpenAI's client from the openai SDK, imported or built (Semantic Kernel)
+    ("services/azure_realtime.py", "from openai import AsyncAzureOpenAI\n", "azure-openai", "azure-openai.import.python"),
+    ("services/azure_chat.py", "client = AsyncAzureOpenAI(azure_endpoint=endpoint)\n", "azure-openai",
+     "azure-openai.call.1"),
+    # an optional integration imported by name at run time (Embedchain's WhatsApp bot)
+    ("bots/whatsapp.py", 'self.twilio = importlib.import_module("twilio")\n', "twilio", "twilio.import.python"),
+    # Litestar's WebSocket handlers, and an ASGI server's own WebSocket events
+    ("app/chat.py", '@websocket("/ws")\nasync def handler(socket: WebSocket) -> None:\n', "websockets",
+     "websockets.call.python_routes"),
+    ("connection/websocket.py", 'await self.send({"type": "websocket.accept", "headers": headers})\n', "websockets",
+     "websockets.call.python_routes"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
