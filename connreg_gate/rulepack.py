@@ -41,7 +41,13 @@ def _alternation(escaped: list[str]) -> str:
 def _js(modules: list[str]) -> str:
     # One quote group for every module: with one template per module joined by "|",
     # each copy's \1 named the first copy's group, so only the first module matched.
-    return (r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|^\s*import\s+|\bexport\s.*\bfrom\s*)(['"`])"""
+    # A type-only import or re-export (`import type { SendMailOptions } from 'nodemailer'`)
+    # names the library's types, not a runtime dependency. Optional drivers are loaded by
+    # helpers named for the job: Sequelize's _loadDialectModule("snowflake-sdk"), NestJS's
+    # loadPackage('ioredis', ...), tryRequire('pg').
+    return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*"""
+            r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
+            r"""|\b(?:try|optional|lazy|safe)Require\s*\(\s*|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""
             + _alternation([re.escape(m) for m in modules]) + r"""(?:/[^'"`]*)?\1""")
 
 

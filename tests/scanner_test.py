@@ -458,6 +458,17 @@ REAL_USAGE = [
      "websockets.call.python_routes"),
     ("connection/websocket.py", 'await self.send({"type": "websocket.accept", "headers": headers})\n', "websockets",
      "websockets.call.python_routes"),
+    # optional drivers loaded by a helper named for the job (Sequelize, NestJS)
+    ("lib/dialects/snowflake/connection-manager.js", 'this.lib = this._loadDialectModule("snowflake-sdk");\n',
+     "snowflake", "snowflake.import.javascript"),
+    ("client/client-redis.js", "redisPackage = loadPackage('ioredis', ClientRedis.name, () => require('ioredis'));\n",
+     "redis", "redis.import.javascript"),
+    # SMTP's envelope commands sent by hand (Nodemailer's smtp-connection)
+    ("lib/smtp-connection/index.js", "const mailFrom = 'MAIL FROM:<' + this._envelope.from + '>';\n", "smtp",
+     "smtp.call.protocol"),
+    # S3 requests signed with aws4fetch (unstorage's driver)
+    ("drivers/s3.mjs", 'const client = new AwsClient({\n  service: "s3",\n  region: options.region\n});\n', "s3",
+     "s3.call.signed_fetch"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
@@ -589,6 +600,13 @@ TRAPS = [
         "credentials.py": "def _decode_jwt_claims(token):\n    return {}\n"}),
     ("Go packages for files that are not stored data", {"fileutil.go": "package fileutil\n",
                                                         "filestat.go": "package diskusage\n"}),
+    ("type-only imports name a library's types, not a runtime dependency", {
+        "src/email/types.ts": "import type { SendMailOptions } from 'nodemailer';\n",
+        # a declaration file only describes types, whatever its imports say
+        "src/index.bundled.d.ts": "import { SendMailOptions } from 'nodemailer';\n",
+        "src/cache.ts": "export type { RedisOptions } from 'ioredis';\n"}),
+    ("SMTP commands named in prose or an error code", {
+        "smtp.js": "callback(this._formatError('Message too large', 'EMESSAGE', false, 'MAIL FROM'));\n"}),
     ("phpredis's exception class, a facade import and an abstract DBAL platform", {"cache.php": (
         "<?php\nuse Illuminate\\Support\\Facades\\Cache;\n"
         "try { $x = 1; } catch (\\RedisException $e) {}\n"

@@ -185,6 +185,9 @@ def file_class(path: str) -> str | None:
         ext = extension(lower)
     lang = LANGUAGE_BY_EXT.get(ext)
     if lang:
+        # TypeScript declaration files describe types: nothing in them runs
+        if lang == "javascript" and lower.endswith((".d.ts", ".d.mts", ".d.cts")):
+            return None
         return lang
     if ext == ".tf" or ext == ".tfvars":
         return "terraform"
