@@ -142,6 +142,14 @@ _DRIVER_CHECK = (
     r"|\bdialect\.name\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
     # PEAR DB and MDB2 settings name one database per connection: 'phptype' => 'mysql'
     r"|['\"]phptype['\"]\s*=>\s*['\"](?:NAMES)['\"]"
+    # Java's literal-first test: "PostgreSQL".equals(databaseProductName) (Spring's JDBC metadata)
+    r"|['\"](?:NAMES)['\"]\.equals(?:IgnoreCase)?\(\s*[\w.]*?(?:product|driver|dialect|database|vendor|db)\w*\s*\)"
+)
+# A class written for one database: Quartz's MSSQLDelegate, Spring's
+# SqlServerMaxValueIncrementer, Laravel's MySqlConnection and PostgresGrammar.
+_DRIVER_CLASS = (
+    r"\bclass\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
+    r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport)\b"
 )
 # A sign-in provider an auth library or app defines for an identity service: django-allauth's
 # `class OktaProvider` with `id = "okta"`, NextAuth's `id: "okta"`, goth's
@@ -255,6 +263,11 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.call.driver_check", provider=pid, evidence="call", confidence="medium",
             file_classes=ALL_SOURCE, keywords=tuple(sorted({q + d for d in drivers for q in "'\""})),
             pattern=_compile(_DRIVER_CHECK.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
+        ))
+        rules.append(Rule(
+            id=f"{pid}.call.driver_class", provider=pid, evidence="call", confidence="medium",
+            file_classes=ALL_SOURCE, keywords=tuple(sorted(set(drivers))),
+            pattern=_compile(_DRIVER_CLASS.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
         ))
     signin = spec.get("signin_names")
     if signin:

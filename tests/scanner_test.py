@@ -469,6 +469,22 @@ REAL_USAGE = [
     # S3 requests signed with aws4fetch (unstorage's driver)
     ("drivers/s3.mjs", 'const client = new AwsClient({\n  service: "s3",\n  region: options.region\n});\n', "s3",
      "s3.call.signed_fetch"),
+    # Java's literal-first test on the database product (Spring's JDBC metadata)
+    ("jdbc/core/metadata/CallMetaDataProviderFactory.java",
+     'else if ("PostgreSQL".equals(databaseProductName)) {\n', "postgres", "postgres.call.driver_check"),
+    # a class written for one database (Quartz's delegate, Spring's incrementer)
+    ("jdbcjobstore/MSSQLDelegate.java", "public class MSSQLDelegate extends StdJDBCDelegate {\n", "mssql",
+     "mssql.call.driver_class"),
+    ("incrementer/MySQLMaxValueIncrementer.java",
+     "public class MySQLMaxValueIncrementer extends AbstractColumnMaxValueIncrementer {\n", "mysql",
+     "mysql.call.driver_class"),
+    # Ruby: Redis and Dalli clients tested for as optional stores (rack-attack)
+    ("store_proxy/redis_proxy.rb", "def self.handle?(store)\n  defined?(::Redis) && store.class == ::Redis\nend\n",
+     "redis", "redis.call.ruby_client"),
+    ("store_proxy/dalli_proxy.rb", "store.is_a?(::Dalli::Client)\n", "memcached", "memcached.call.dalli"),
+    # Google's generated Ruby API clients (fog-google)
+    ("fog/google/pubsub/real.rb", "@pubsub = ::Google::Apis::PubsubV1::PubsubService.new\n", "google-pubsub",
+     "google-pubsub.call.ruby_api_client"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
@@ -607,6 +623,9 @@ TRAPS = [
         "src/cache.ts": "export type { RedisOptions } from 'ioredis';\n"}),
     ("SMTP commands named in prose or an error code", {
         "smtp.js": "callback(this._formatError('Message too large', 'EMESSAGE', false, 'MAIL FROM'));\n"}),
+    ("Redis errors rescued", {"proxy.rb": "rescue Redis::BaseConnectionError\n"}),
+    ("a class named for a database that is not written for it", {
+        "models.py": "class PostgresEnumField(models.Field):\n    pass\n"}),
     ("phpredis's exception class, a facade import and an abstract DBAL platform", {"cache.php": (
         "<?php\nuse Illuminate\\Support\\Facades\\Cache;\n"
         "try { $x = 1; } catch (\\RedisException $e) {}\n"
@@ -618,6 +637,16 @@ TRAPS = [
 def test_traps_are_not_usage(tmp_path, rules, name, files):
     result = run(tmp_path, files, rules)
     assert providers(result, include_test=True) == []
+
+
+def test_maven_documentation_site_is_not_the_app(tmp_path, rules):
+    # Logback's web site (src/site/) carries the project's Google Analytics tag
+    result = run(tmp_path, {
+        "logback-site/src/site/pages/job.html": "<script>ga.src = 'https://ssl.google-analytics.com/ga.js';</script>\n",
+        "src/main/java/App.java": "import com.sendgrid.SendGrid;\n",
+    }, rules)
+    assert providers(result) == ["sendgrid"]
+    assert providers(result, include_test=True) == ["google-analytics", "sendgrid"]
 
 
 def test_test_only_and_dev_dependencies(tmp_path, rules):
