@@ -624,6 +624,8 @@ TRAPS = [
     ("SMTP commands named in prose or an error code", {
         "smtp.js": "callback(this._formatError('Message too large', 'EMESSAGE', false, 'MAIL FROM'));\n"}),
     ("Redis errors rescued", {"proxy.rb": "rescue Redis::BaseConnectionError\n"}),
+    ("a data directory in cloud storage is not local storage", {
+        "dbt/target.py": "s3_staging_dir: t.Optional[str] = None\ns3_data_dir: t.Optional[str] = None\n"}),
     ("a class named for a database that is not written for it", {
         "models.py": "class PostgresEnumField(models.Field):\n    pass\n"}),
     ("phpredis's exception class, a facade import and an abstract DBAL platform", {"cache.php": (
