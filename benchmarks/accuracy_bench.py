@@ -107,7 +107,9 @@ def _requirements_from_metadata(dest: Path) -> None:
         name = re.match(r"[A-Za-z0-9._-]+", req.strip())
         if name is None or (extra and extra.group(1) == "all"):
             continue
-        (dev if extra and extra.group(1) in DEV_EXTRAS else runtime).append(name.group(0))
+        # an extra is for development when any part of its name says so ("test-docs")
+        is_dev = extra is not None and bool(DEV_EXTRAS & set(re.split(r"[-_.]", extra.group(1).lower())))
+        (dev if is_dev else runtime).append(name.group(0))
     (dest / "requirements.txt").write_text("".join(f"{n}\n" for n in sorted(set(runtime))))
     (dest / "requirements-dev.txt").write_text("".join(f"{n}\n" for n in sorted(set(dev))))
 
