@@ -485,6 +485,15 @@ REAL_USAGE = [
     # Google's generated Ruby API clients (fog-google)
     ("fog/google/pubsub/real.rb", "@pubsub = ::Google::Apis::PubsubV1::PubsubService.new\n", "google-pubsub",
      "google-pubsub.call.ruby_api_client"),
+    # AWS APIs called by hand with signed requests (n8n's nodes, fog-aws)
+    ("nodes/Aws/DynamoDB/AwsDynamoDB.node.js", "headers = { 'X-Amz-Target': 'DynamoDB_20120810.PutItem' };\n",
+     "dynamodb", "dynamodb.call.json_protocol"),
+    ("nodes/Aws/Cognito/transport/index.js", "const requestOptions = { service: 'cognito-idp', method };\n",
+     "cognito", "cognito.call.signed_request"),
+    ("nodes/Aws/SQS/queue.js", "headers['X-Amz-Target'] = 'AmazonSQS.SendMessage';\n", "sqs", "sqs.call.json_protocol"),
+    # Paddle Classic's vendor API
+    ("nodes/Paddle/GenericFunctions.js", "const productionUrl = 'https://vendors.paddle.com/api';\n", "paddle",
+     "paddle.host"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
