@@ -152,10 +152,11 @@ _DRIVER_CLASS = (
     r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport)\b"
 )
 # A sign-in provider an auth library or app defines for an identity service: django-allauth's
-# `class OktaProvider` with `id = "okta"`, NextAuth's `id: "okta"`, goth's
-# `providerName: "auth0"`. CLASSES and IDS come from the provider's signin_names.
+# `class OktaProvider` with `id = "okta"`, Python Social Auth's `class Auth0OAuth2`,
+# NextAuth's `id: "okta"`, goth's `providerName: "auth0"`. CLASSES and IDS come from the provider's signin_names.
 _SIGNIN = (
-    r"\bclass\s+(?:CLASSES)(?:OAuth2?)?(?:Provider|Adapter|Strategy|Backend)\b"
+    r"\bclass\s+(?:CLASSES)(?:(?:OAuth2?|OIDC|OpenI[Dd]Connect)(?:Provider|Adapter|Strategy|Backend)?|Provider|Adapter"
+    r"|Strategy|Backend)\b"
     r"|\b(?:id|provider_?name|providerName|ProviderName)\s*(?::=|[:=])\s*['\"](?:IDS)['\"]"
 )
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
@@ -363,7 +364,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.host", provider=pid, evidence="host", confidence="medium", file_classes=HOST_CLASSES,
             keywords=tuple(sorted({_host_keyword(h) for h in hosts})),
-            pattern=_compile(r"(?<![\w-])(?:" + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
+            # not a vendor's status page (status.sentry.io, django-health-check's feeds)
+            pattern=_compile(r"(?<![\w-])(?<!status\.)(?:" + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     images = spec.get("images") or []

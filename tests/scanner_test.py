@@ -494,6 +494,9 @@ REAL_USAGE = [
     # Paddle Classic's vendor API
     ("nodes/Paddle/GenericFunctions.js", "const productionUrl = 'https://vendors.paddle.com/api';\n", "paddle",
      "paddle.host"),
+    # Python Social Auth's backends
+    ("social_core/backends/keycloak.py", "class KeycloakOAuth2(BaseOAuth2):\n    name = 'keycloak'\n", "keycloak",
+     "keycloak.call.signin_provider"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
@@ -633,6 +636,8 @@ TRAPS = [
     ("SMTP commands named in prose or an error code", {
         "smtp.js": "callback(this._formatError('Message too large', 'EMESSAGE', false, 'MAIL FROM'));\n"}),
     ("Redis errors rescued", {"proxy.rb": "rescue Redis::BaseConnectionError\n"}),
+    ("a vendor's status page is not its API", {
+        "health_check/contrib/atlassian.py": 'base_url: str = dataclasses.field(default="https://status.sentry.io")\n'}),
     ("a data directory in cloud storage is not local storage", {
         "dbt/target.py": "s3_staging_dir: t.Optional[str] = None\ns3_data_dir: t.Optional[str] = None\n"}),
     ("a class named for a database that is not written for it", {
