@@ -151,13 +151,17 @@ _DRIVER_CLASS = (
     r"\bclass\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
     r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport)\b"
 )
-# A sign-in provider an auth library or app defines for an identity service: django-allauth's
-# `class OktaProvider` with `id = "okta"`, Python Social Auth's `class Auth0OAuth2`,
-# NextAuth's `id: "okta"`, goth's `providerName: "auth0"`. CLASSES and IDS come from the provider's signin_names.
+# A sign-in provider an auth library or app defines or imports for an identity service:
+# django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
+# Auth0OAuth2`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
+# `providerName: "auth0"`. CLASSES and IDS come from the provider's signin_names.
 _SIGNIN = (
     r"\bclass\s+(?:CLASSES)(?:(?:OAuth2?|OIDC|OpenI[Dd]Connect)(?:Provider|Adapter|Strategy|Backend)?|Provider|Adapter"
     r"|Strategy|Backend)\b"
     r"|\b(?:id|provider_?name|providerName|ProviderName)\s*(?::=|[:=])\s*['\"](?:IDS)['\"]"
+    # imported from an auth library's providers: import Auth0Provider from "next-auth/providers/auth0",
+    # from crewai_core.auth.providers.okta import OktaProvider
+    r"|\b(?:import|from|require)\b[^\n]*?\b(?:providers|backends)[/.](?:IDS)(?![\w-])"
 )
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 

@@ -497,6 +497,11 @@ REAL_USAGE = [
     # Python Social Auth's backends
     ("social_core/backends/keycloak.py", "class KeycloakOAuth2(BaseOAuth2):\n    name = 'keycloak'\n", "keycloak",
      "keycloak.call.signin_provider"),
+    # sign-in providers imported from an auth library (a Next.js app, CrewAI's CLI login)
+    ("app/api/auth/[...nextauth]/route.ts", 'import Auth0Provider from "next-auth/providers/auth0";\n', "auth0",
+     "auth0.call.signin_provider"),
+    ("crewai/auth/providers/okta.py", "from crewai_core.auth.providers.okta import OktaProvider as OktaProvider\n",
+     "okta", "okta.call.signin_provider"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
