@@ -163,6 +163,12 @@ _SIGNIN = (
     # from crewai_core.auth.providers.okta import OktaProvider
     r"|\b(?:import|from|require)\b[^\n]*?\b(?:providers|backends)[/.](?:IDS)(?![\w-])"
 )
+# A class for one vendor, built or defined: Novu's `new providers_1.SendgridEmailProvider(`,
+# `new SESClient(`, Laravel's `class MailgunTransport`. NAMES come from client_classes.
+_CLIENT_CLASS = (
+    r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:Email|Mail|Sms|SMS|Text|Push|Chat|Api|API|Payment|Billing)?"
+    r"(?:Provider|Transport|Adapter|Client|Backend|Sender|Mailer|Gateway)\b"
+)
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 
 
@@ -273,6 +279,14 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.call.driver_class", provider=pid, evidence="call", confidence="medium",
             file_classes=ALL_SOURCE, keywords=tuple(sorted(set(drivers))),
             pattern=_compile(_DRIVER_CLASS.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
+        ))
+    client_classes = spec.get("client_classes") or []
+    if client_classes:
+        alt = "|".join(re.escape(c) for c in client_classes)
+        rules.append(Rule(
+            id=f"{pid}.call.client_class", provider=pid, evidence="call", confidence="strong",
+            file_classes=frozenset(SOURCE_LANGUAGES), keywords=tuple(sorted({c.lower() for c in client_classes})),
+            pattern=_compile(_CLIENT_CLASS.replace("NAMES", alt), where, eager=eager), pack=pack,
         ))
     signin = spec.get("signin_names")
     if signin:

@@ -502,6 +502,14 @@ REAL_USAGE = [
      "auth0.call.signin_provider"),
     ("crewai/auth/providers/okta.py", "from crewai_core.auth.providers.okta import OktaProvider as OktaProvider\n",
      "okta", "okta.call.signin_provider"),
+    # vendor classes built from a wrapper package (Novu's delivery providers), or defined
+    ("factories/mail/handlers/sendgrid.handler.js",
+     "this.provider = new providers_1.SendgridEmailProvider({ apiKey: credentials.apiKey });\n", "sendgrid",
+     "sendgrid.call.client_class"),
+    ("factories/sms/handlers/nexmo.handler.js", "this.provider = new providers_1.NexmoSmsProvider(config);\n", "vonage",
+     "vonage.call.client_class"),
+    ("Mail/Transport/MailgunTransport.php", "<?php\nclass MailgunTransport extends Transport\n{\n}\n", "mailgun",
+     "mailgun.call.client_class"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
@@ -641,6 +649,9 @@ TRAPS = [
     ("SMTP commands named in prose or an error code", {
         "smtp.js": "callback(this._formatError('Message too large', 'EMESSAGE', false, 'MAIL FROM'));\n"}),
     ("Redis errors rescued", {"proxy.rb": "rescue Redis::BaseConnectionError\n"}),
+    ("a class that resends mail, and a path in some other store", {
+        "handlers.ts": "const h = new ResendVerificationHandler(mailer);\n",
+        "storage-helper.js": "yield this.storageService.uploadFile(attachment.storagePath, attachment.file);\n"}),
     ("a vendor's status page is not its API", {
         "health_check/contrib/atlassian.py": 'base_url: str = dataclasses.field(default="https://status.sentry.io")\n'}),
     ("a data directory in cloud storage is not local storage", {
