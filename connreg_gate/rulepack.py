@@ -86,7 +86,9 @@ IMPORT_TEMPLATES = {
 def _import_keywords(lang: str, m: str) -> tuple[str, ...]:
     low = m.lower()
     if lang == "javascript":
-        return tuple(q + low for q in ("'", '"', "`"))
+        # no backtick: a package named in a template literal (import(`pg`)) is rare, and its
+        # keywords would be a tenth of the automaton
+        return tuple(q + low for q in ("'", '"'))
     if lang == "ruby":
         return ("'" + low, '"' + low)
     if lang == "go":
@@ -97,7 +99,11 @@ def _import_keywords(lang: str, m: str) -> tuple[str, ...]:
         # The statement's own words come with the name: "together", "mysql" and "redis"
         # are on many lines that import nothing ("working together"), "import together"
         # only on imports. "from firebase_admin import auth" holds the parent.
-        keys = ["import " + low, "from " + low, 'import_module("' + low, "import_module('" + low]
+        # Imports by name at run time are keyed on the top-level package
+        # (import_module("google.cloud..." holds import_module("google): a keyword shared by
+        # every module would run every import rule on each of Django's import_module() lines.
+        top = low.split(".", 1)[0]
+        keys = ["import " + low, "from " + low, 'import_module("' + top, "import_module('" + top]
         if "." in low:
             keys.append("from " + low.rsplit(".", 1)[0] + " import")
         return tuple(keys)
@@ -165,10 +171,25 @@ _SIGNIN = (
 )
 # A class for one vendor, built or defined: Novu's `new providers_1.SendgridEmailProvider(`,
 # `new SESClient(`, Laravel's `class MailgunTransport`. NAMES come from client_classes.
+_CLIENT_CHANNELS = ("Email", "Mail", "Sms", "SMS", "Text", "Push", "Chat", "Api", "API", "Payment", "Billing")
+_CLIENT_ROLES = ("Provider", "Transport", "Adapter", "Client", "Backend", "Sender", "Mailer", "Gateway")
 _CLIENT_CLASS = (
-    r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:Email|Mail|Sms|SMS|Text|Push|Chat|Api|API|Payment|Billing)?"
-    r"(?:Provider|Transport|Adapter|Client|Backend|Sender|Mailer|Gateway)\b"
+    r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:" + "|".join(_CLIENT_CHANNELS) + r")?"
+    r"(?:" + "|".join(_CLIENT_ROLES) + r")\b"
 )
+
+
+def _client_class_keywords(names: list[str]) -> tuple[str, ...]:
+    """A long vendor name is its own keyword; a short one ("ses", in "uses" and
+    "classes") only with the word after it (sesclient, sesemail)."""
+    keys: set[str] = set()
+    for name in names:
+        low = name.lower()
+        if len(low) >= 6:
+            keys.add(low)
+        else:
+            keys.update(low + nxt.lower() for nxt in _CLIENT_CHANNELS + _CLIENT_ROLES)
+    return tuple(sorted(keys))
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 
 
@@ -277,7 +298,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         ))
         rules.append(Rule(
             id=f"{pid}.call.driver_class", provider=pid, evidence="call", confidence="medium",
-            file_classes=ALL_SOURCE, keywords=tuple(sorted(set(drivers))),
+            file_classes=ALL_SOURCE, keywords=tuple(sorted({"class " + d for d in drivers})),
             pattern=_compile(_DRIVER_CLASS.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
         ))
     client_classes = spec.get("client_classes") or []
@@ -285,7 +306,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         alt = "|".join(re.escape(c) for c in client_classes)
         rules.append(Rule(
             id=f"{pid}.call.client_class", provider=pid, evidence="call", confidence="strong",
-            file_classes=frozenset(SOURCE_LANGUAGES), keywords=tuple(sorted({c.lower() for c in client_classes})),
+            file_classes=frozenset(SOURCE_LANGUAGES), keywords=_client_class_keywords(client_classes),
             pattern=_compile(_CLIENT_CLASS.replace("NAMES", alt), where, eager=eager), pack=pack,
         ))
     signin = spec.get("signin_names")

@@ -980,7 +980,7 @@ def test_extension_is_splitext(name):
 
 IMPORT_LINES = {
     "python": ("py", ["import {m}\n", "from {m} import Client\n"]),
-    "javascript": ("ts", ['import Client from "{m}";\n', "const c = require('{m}');\n", "import {{ x }} from `{m}/sub`;\n"]),
+    "javascript": ("ts", ['import Client from "{m}";\n', "const c = require('{m}');\n", "const sub = await import('{m}/sub');\n"]),
     "go": ("go", ['import "{m}"\n', 'import (\n\tc "{m}"\n)\n']),
     "java": ("java", ["import {m}.Client;\n"]),
     "ruby": ("rb", ['require "{m}"\n']),
