@@ -140,12 +140,14 @@ _ENV_READ = (
     r"|(?:process\.env|import\.meta\.env)(?:\.|\[\s*['\"])|\$\{)"
     r"(?P<name>NAME)"
 )
-# A comparison, a switch case or a prefix test against a database driver's name (NAMES).
+# A comparison, a switch case or a prefix test against a driver's or provider's name (NAMES):
+# code that branches on the database, cache or identity provider in use (Flask-AppBuilder's
+# `if provider == "okta":`).
 _DRIVER_CHECK = (
-    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
+    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
-    r"|\bdialect\.name\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
+    r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
     # PEAR DB and MDB2 settings name one database per connection: 'phptype' => 'mysql'
     r"|['\"]phptype['\"]\s*=>\s*['\"](?:NAMES)['\"]"
     # Java's literal-first test: "PostgreSQL".equals(databaseProductName) (Spring's JDBC metadata)

@@ -510,6 +510,14 @@ REAL_USAGE = [
      "vonage.call.client_class"),
     ("Mail/Transport/MailgunTransport.php", "<?php\nclass MailgunTransport extends Transport\n{\n}\n", "mailgun",
      "mailgun.call.client_class"),
+    # a branch on the sign-in provider in use (Flask-AppBuilder's OAuth user info)
+    ("security/manager.py", 'if provider == "okta":\n    data = self.appbuilder.sm.oauth_remotes[provider].get("userinfo")\n',
+     "okta", "okta.call.driver_check"),
+    ("security/manager.py", 'if provider in ["keycloak", "keycloak_before_17"]:\n    pass\n', "keycloak",
+     "keycloak.call.driver_check"),
+    # Mongoid as an ORM (Devise)
+    ("lib/devise/orm/mongoid.rb", "ActiveSupport.on_load(:mongoid) do\n  require 'orm_adapter/adapters/mongoid'\nend\n",
+     "mongodb", "mongodb.call.mongoid"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
