@@ -518,6 +518,9 @@ REAL_USAGE = [
     # Mongoid as an ORM (Devise)
     ("lib/devise/orm/mongoid.rb", "ActiveSupport.on_load(:mongoid) do\n  require 'orm_adapter/adapters/mongoid'\nend\n",
      "mongodb", "mongodb.call.mongoid"),
+    # Matomo's tracking snippet inline in an HTML template (Shaarli's Piwik plugin)
+    ("plugins/piwik/piwik.html", "<script>\n  var _paq = _paq || [];\n  _paq.push(['trackPageView']);\n</script>\n",
+     "matomo", "matomo.call"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
