@@ -192,6 +192,8 @@ def _client_class_keywords(names: list[str]) -> tuple[str, ...]:
         else:
             keys.update(low + nxt.lower() for nxt in _CLIENT_CHANNELS + _CLIENT_ROLES)
     return tuple(sorted(keys))
+
+
 ANY_ECOSYSTEM = "*"  # a dependency rule keyed on name parts (package_tokens), for every ecosystem
 
 
@@ -308,7 +310,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         alt = "|".join(re.escape(c) for c in client_classes)
         rules.append(Rule(
             id=f"{pid}.call.client_class", provider=pid, evidence="call", confidence="strong",
-            file_classes=frozenset(SOURCE_LANGUAGES), keywords=_client_class_keywords(client_classes),
+            file_classes=ALL_SOURCE, keywords=_client_class_keywords(client_classes),
             pattern=_compile(_CLIENT_CLASS.replace("NAMES", alt), where, eager=eager), pack=pack,
         ))
     signin = spec.get("signin_names")
@@ -317,7 +319,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         ids = "|".join(re.escape(i) for i in signin["ids"])
         rules.append(Rule(
             id=f"{pid}.call.signin_provider", provider=pid, evidence="call", confidence="strong",
-            file_classes=frozenset(SOURCE_LANGUAGES), keywords=tuple(sorted(set(signin["ids"]))),
+            file_classes=ALL_SOURCE, keywords=tuple(sorted(set(signin["ids"]))),
             pattern=_compile(_SIGNIN.replace("CLASSES", classes).replace("IDS", ids), where, eager=eager), pack=pack,
         ))
     calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
