@@ -660,6 +660,7 @@ TRAPS = [
     ("SMTP commands named in prose or an error code", {
         "smtp.js": "callback(this._formatError('Message too large', 'EMESSAGE', false, 'MAIL FROM'));\n"}),
     ("Redis errors rescued", {"proxy.rb": "rescue Redis::BaseConnectionError\n"}),
+    ("typeshed's stub packages type a client, they are not one", {"requirements.txt": "types-redis\ntypes-pymysql\n"}),
     ("a class that resends mail, and a path in some other store", {
         "handlers.ts": "const h = new ResendVerificationHandler(mailer);\n",
         "storage-helper.js": "yield this.storageService.uploadFile(attachment.storagePath, attachment.file);\n"}),

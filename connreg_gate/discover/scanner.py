@@ -255,10 +255,10 @@ def _decode_manifest(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-# Packages named for a provider that are not its client: type stubs, mocks and fakes
-# for tests, in-memory stand-ins.
-_NOT_A_CLIENT_RE = re.compile(r"^@types/|(?:^|[-_./@])(?:mock|mocks|fake|fakes|stub|stubs|memory-server|in-memory)"
-                              r"(?:$|[-_./@])")
+# Packages named for a provider that are not its client: type stubs (npm's @types/,
+# typeshed's types-redis), mocks and fakes for tests, in-memory stand-ins.
+_NOT_A_CLIENT_RE = re.compile(r"^@types/|^types-|(?:^|[-_./@])(?:mock|mocks|fake|fakes|stub|stubs|memory-server"
+                              r"|in-memory)(?:$|[-_./@])")
 
 
 # Name parts that start with a provider's word but are ordinary words: YourKit's
