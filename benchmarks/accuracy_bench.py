@@ -38,7 +38,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian/")
-DEV_EXTRAS = {"dev", "development", "test", "tests", "testing", "lint", "mypy", "docs", "doc", "typing"}
+DEV_EXTRAS = {"dev", "development", "test", "tests", "testing", "lint", "mypy", "ty", "pyright", "docs", "doc", "typing"}
 
 
 def fetch(app: dict, dest: Path) -> None:
