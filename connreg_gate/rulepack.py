@@ -44,8 +44,10 @@ def _js(modules: list[str]) -> str:
     # A type-only import or re-export (`import type { SendMailOptions } from 'nodemailer'`)
     # names the library's types, not a runtime dependency. Optional drivers are loaded by
     # helpers named for the job: Sequelize's _loadDialectModule("snowflake-sdk"), NestJS's
-    # loadPackage('ioredis', ...), tryRequire('pg').
+    # loadPackage('ioredis', ...), tryRequire('pg'), or named in a table the code imports
+    # from at run time: LangChain's { package: "@langchain/groq", className: "ChatGroq" }.
     return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*"""
+            r"""|\bpackage\s*:\s*"""
             r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
             r"""|\b(?:try|optional|lazy|safe)Require\s*\(\s*|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""
             + _alternation([re.escape(m) for m in modules]) + r"""(?:/[^'"`]*)?\1""")

@@ -521,6 +521,11 @@ REAL_USAGE = [
     # Matomo's tracking snippet inline in an HTML template (Shaarli's Piwik plugin)
     ("plugins/piwik/piwik.html", "<script>\n  var _paq = _paq || [];\n  _paq.push(['trackPageView']);\n</script>\n",
      "matomo", "matomo.call"),
+    # a table naming the provider packages to import at run time (LangChain's initChatModel)
+    ("chat_models/universal.js", 'groq: {\n\t\tpackage: "@langchain/groq",\n\t\tclassName: "ChatGroq"\n\t},\n', "groq",
+     "groq.import.javascript"),
+    ("chat_models/universal.js", 'azure_openai: {\n\t\tpackage: "@langchain/openai",\n\t\tclassName: "AzureChatOpenAI"\n\t},\n',
+     "azure-openai", "azure-openai.call.1"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
