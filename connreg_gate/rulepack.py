@@ -279,7 +279,11 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.call.model_prefix", provider=pid, evidence="call", confidence="medium",
             file_classes=ALL_SOURCE, keywords=keywords,
-            pattern=_compile(r"(?:[\"'`]|\bmodel(?:_name|_id)?\s*[:=]\s*)" + model, where, eager=eager), pack=pack,
+            # A quoted id counts unless it is a bare item of a list of ids: a catalog of what
+            # another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a").
+            pattern=_compile(r"\bmodel(?:_name|_id)?\s*[:=]\s*[\"'`]?" + model
+                             + r"|^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$).*?[\"'`]" + model, where, eager=eager),
+            pack=pack,
         ))
         rules.append(Rule(
             id=f"{pid}.config.model_prefix", provider=pid, evidence="call", confidence="medium",

@@ -665,6 +665,9 @@ TRAPS = [
     ("SMTP commands named in prose or an error code", {
         "smtp.js": "callback(this._formatError('Message too large', 'EMESSAGE', false, 'MAIL FROM'));\n"}),
     ("Redis errors rescued", {"proxy.rb": "rescue Redis::BaseConnectionError\n"}),
+    ("a list of model ids another gateway hosts", {"registry.js": (
+        'export const GITHUB_MODELS = {\n  models: [\n    "ai21-labs/ai21-jamba-1.5-large",\n'
+        '    "cohere/cohere-command-a",\n    "cohere/cohere-command-r",\n  ]\n};\n')}),
     ("typeshed's stub packages type a client, they are not one", {"requirements.txt": "types-redis\ntypes-pymysql\n"}),
     ("a class that resends mail, and a path in some other store", {
         "handlers.ts": "const h = new ResendVerificationHandler(mailer);\n",
