@@ -526,6 +526,9 @@ REAL_USAGE = [
      "groq.import.javascript"),
     ("chat_models/universal.js", 'azure_openai: {\n\t\tpackage: "@langchain/openai",\n\t\tclassName: "AzureChatOpenAI"\n\t},\n',
      "azure-openai", "azure-openai.call.1"),
+    # an S3 client handed in by name (Flask-Admin's file admin)
+    ("contrib/fileadmin/s3.py", "class S3Storage:\n    def __init__(self, s3_client, bucket_name):\n        self.s3_client = s3_client\n",
+     "s3", "s3.call.client_variable"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
