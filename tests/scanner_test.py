@@ -529,6 +529,9 @@ REAL_USAGE = [
     # an S3 client handed in by name (Flask-Admin's file admin)
     ("contrib/fileadmin/s3.py", "class S3Storage:\n    def __init__(self, s3_client, bucket_name):\n        self.s3_client = s3_client\n",
      "s3", "s3.call.client_variable"),
+    # Redis borrowed from Sidekiq's pool (sidekiq-cron)
+    ("lib/sidekiq/cron/job.rb", "enqueue = Sidekiq.redis do |conn|\n  conn.hset(key, 'status', 'enabled')\nend\n", "redis",
+     "redis.call.ruby_client"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
