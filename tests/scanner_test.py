@@ -532,6 +532,9 @@ REAL_USAGE = [
     # Redis borrowed from Sidekiq's pool (sidekiq-cron)
     ("lib/sidekiq/cron/job.rb", "enqueue = Sidekiq.redis do |conn|\n  conn.hset(key, 'status', 'enabled')\nend\n", "redis",
      "redis.call.ruby_client"),
+    # Flysystem's local adapters (v1 and v3)
+    ("app/Storage.php", "<?php\nuse League\\Flysystem\\Local\\LocalFilesystemAdapter;\n", "local-files",
+     "local-files.import.php"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
