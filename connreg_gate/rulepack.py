@@ -144,9 +144,10 @@ _ENV_READ = (
 )
 # A comparison, a switch case or a prefix test against a driver's or provider's name (NAMES):
 # code that branches on the database, cache or identity provider in use (Flask-AppBuilder's
-# `if provider == "okta":`).
+# `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`).
 _DRIVER_CHECK = (
-    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
+    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
+    r"|(?:options|config)\.type)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"

@@ -535,6 +535,9 @@ REAL_USAGE = [
     # Flysystem's local adapters (v1 and v3)
     ("app/Storage.php", "<?php\nuse League\\Flysystem\\Local\\LocalFilesystemAdapter;\n", "local-files",
      "local-files.import.php"),
+    # a branch on the TypeORM data source's type (NestJS's TypeORM module)
+    ("lib/typeorm.providers.js", "return dataSource.options.type === 'mongodb'\n  ? dataSource.getMongoRepository(entity)\n  : dataSource.getRepository(entity);\n",
+     "mongodb", "mongodb.call.driver_check"),
     # branching on Doctrine DBAL's platform
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
