@@ -38,6 +38,11 @@ def _alternation(escaped: list[str]) -> str:
     return "(?:" + "|".join(sorted(set(escaped), key=lambda e: (-len(e), e))) + ")"
 
 
+def _escaped_alternation(words: Iterable[str]) -> str:
+    """Literal words as one regex alternation, in the order given."""
+    return "|".join(re.escape(w) for w in words)
+
+
 def _js(modules: list[str]) -> str:
     # One quote group for every module: with one template per module joined by "|",
     # each copy's \1 named the first copy's group, so only the first module matched.
@@ -143,8 +148,10 @@ _ENV_READ = (
     r"(?P<name>NAME)"
 )
 # A comparison, a switch case or a prefix test against a driver's or provider's name (NAMES):
-# code that branches on the database, cache or identity provider in use (Flask-AppBuilder's
-# `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`).
+# code that branches on the database, cache or identity provider in use: $this->driver ===
+# 'pgsql', case 'sqlsrv':, sessionStore === 'redis' (Keystone), dialect.name == "postgresql",
+# dbName.startsWith("postgres"), dialect.name in ['postgresql', 'mssql'], Flask-AppBuilder's
+# `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`.
 _DRIVER_CHECK = (
     r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
     r"|(?:options|config)\.type)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
@@ -266,69 +273,48 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ANY_ECOSYSTEM,
             packages=tuple(t.lower() for t in tokens), pack=pack,
         ))
+
+    def template_call(name: str, pattern: str, keywords: Iterable[str], flags: int = 0, confidence: str = "medium",
+                      kind: str = "call", file_classes: frozenset[str] = ALL_SOURCE) -> None:
+        """A call rule a provider field expands into (model_prefixes, driver_names, ...)."""
+        rules.append(Rule(
+            id=f"{pid}.{kind}.{name}", provider=pid, evidence="call", confidence=confidence, file_classes=file_classes,
+            keywords=tuple(sorted(set(keywords))), pattern=_compile(pattern, where, flags, eager=eager), pack=pack,
+        ))
+
     prefixes = spec.get("model_prefixes") or []
     if prefixes:
         # A model named with its provider's prefix, as LiteLLM and the frameworks built on
         # it route calls: "groq/llama-3.1-70b-versatile", model: bedrock/anthropic.claude-3.
         # Case-sensitive, and never "openai/": Hugging Face model ids such as
         # openai/whisper-large-v3 run locally.
+        model = r"(?:" + _escaped_alternation(prefixes) + r")/[\w.:@-]*\w"
+        keywords = [p.lower() + "/" for p in prefixes]
+        # In code, a quoted id counts unless it is a bare item of a list of ids: a catalog of
+        # what another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a").
+        template_call("model_prefix", r"\bmodel(?:_name|_id)?\s*[:=]\s*[\"'`]?" + model
+                      + r"|^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$).*?[\"'`]" + model, keywords)
         # In settings files only a model key counts: a price list naming every provider's
         # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
-        alt = "|".join(re.escape(p) for p in prefixes)
-        keywords = tuple(sorted(p.lower() + "/" for p in prefixes))
-        model = r"(?:" + alt + r")/[\w.:@-]*\w"
-        rules.append(Rule(
-            id=f"{pid}.call.model_prefix", provider=pid, evidence="call", confidence="medium",
-            file_classes=ALL_SOURCE, keywords=keywords,
-            # A quoted id counts unless it is a bare item of a list of ids: a catalog of what
-            # another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a").
-            pattern=_compile(r"\bmodel(?:_name|_id)?\s*[:=]\s*[\"'`]?" + model
-                             + r"|^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$).*?[\"'`]" + model, where, eager=eager),
-            pack=pack,
-        ))
-        rules.append(Rule(
-            id=f"{pid}.config.model_prefix", provider=pid, evidence="call", confidence="medium",
-            file_classes=_SETTINGS - ALL_SOURCE, keywords=keywords,
-            pattern=_compile(r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model, where,
-                             eager=eager),
-            pack=pack,
-        ))
+        template_call("model_prefix", r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model,
+                      keywords, kind="config", file_classes=_SETTINGS - ALL_SOURCE)
     drivers = spec.get("driver_names") or []
     if drivers:
-        # Code that branches on the database in use: $this->driver === 'pgsql', case
-        # 'sqlsrv':, sessionStore === 'redis' (Keystone), dialect.name == "postgresql", dbName.startsWith("postgres"),
-        # dialect.name in ['postgresql', 'mssql'], and PEAR DB's 'phptype' => 'mysql' and
-        # $db->phptype == 'pgsql' (Horde).
-        # A config listing drivers ('driver' => 'pgsql') does not count: frameworks list
-        # all they support.
-        alt = "|".join(re.escape(d) for d in drivers)
-        rules.append(Rule(
-            id=f"{pid}.call.driver_check", provider=pid, evidence="call", confidence="medium",
-            file_classes=ALL_SOURCE, keywords=tuple(sorted({q + d for d in drivers for q in "'\""})),
-            pattern=_compile(_DRIVER_CHECK.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
-        ))
-        rules.append(Rule(
-            id=f"{pid}.call.driver_class", provider=pid, evidence="call", confidence="medium",
-            file_classes=ALL_SOURCE, keywords=tuple(sorted({"class " + d for d in drivers})),
-            pattern=_compile(_DRIVER_CLASS.replace("NAMES", alt), where, re.IGNORECASE, eager=eager), pack=pack,
-        ))
+        # Code that branches on the database in use (see _DRIVER_CHECK). A config listing
+        # drivers ('driver' => 'pgsql') does not count: frameworks list all they support.
+        alt = _escaped_alternation(drivers)
+        template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt), [q + d for d in drivers for q in "'\""],
+                      re.IGNORECASE)
+        template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt), ["class " + d for d in drivers],
+                      re.IGNORECASE)
     client_classes = spec.get("client_classes") or []
     if client_classes:
-        alt = "|".join(re.escape(c) for c in client_classes)
-        rules.append(Rule(
-            id=f"{pid}.call.client_class", provider=pid, evidence="call", confidence="strong",
-            file_classes=ALL_SOURCE, keywords=_client_class_keywords(client_classes),
-            pattern=_compile(_CLIENT_CLASS.replace("NAMES", alt), where, eager=eager), pack=pack,
-        ))
+        template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),
+                      _client_class_keywords(client_classes), confidence="strong")
     signin = spec.get("signin_names")
     if signin:
-        classes = "|".join(re.escape(c) for c in signin["classes"])
-        ids = "|".join(re.escape(i) for i in signin["ids"])
-        rules.append(Rule(
-            id=f"{pid}.call.signin_provider", provider=pid, evidence="call", confidence="strong",
-            file_classes=ALL_SOURCE, keywords=tuple(sorted(set(signin["ids"]))),
-            pattern=_compile(_SIGNIN.replace("CLASSES", classes).replace("IDS", ids), where, eager=eager), pack=pack,
-        ))
+        template_call("signin_provider", _SIGNIN.replace("CLASSES", _escaped_alternation(signin["classes"]))
+                      .replace("IDS", _escaped_alternation(signin["ids"])), signin["ids"], confidence="strong")
     calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
     # Unnamed calls are numbered in order (one alone is just ".call"); a named call is
     # ".call.<id>", so adding one never renames the rules users may have disabled.

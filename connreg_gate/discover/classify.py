@@ -222,7 +222,7 @@ def _is_deploy_path(path: str) -> bool:
 def _is_test_directory(directory: str) -> bool:
     """Asked once per directory, not once per file: a tree has far fewer of them."""
     # Maven's documentation site: src/site/ holds the project's web pages (Logback's)
-    if ("/" + directory + "/").find("/src/site/") >= 0:
+    if "/src/site/" in f"/{directory}/":
         return True
     return any(p in TEST_DIRS or p in EXAMPLE_DIRS or p in CI_DIRS or _TEST_DIR_RE.fullmatch(p.lower())
                or _EXAMPLE_DIR_RE.fullmatch(p.lower())
