@@ -154,10 +154,13 @@ _ENV_READ = (
 # `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`.
 _DRIVER_CHECK = (
     r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
-    r"|(?:options|config)\.type)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
+    r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
+    # a default dialect or driver name: rasa's `dialect: Text = "sqlite"`, sopel's
+    # `drivername = config.core.db_driver or 'mysql'`
+    r"|\b(?:dialect|driver_?name)\s*(?::\s*[\w\[\]., ]+?\s*)?=\s*(?:[\w.()]+\s+or\s+)?['\"](?:NAMES)['\"]"
     # PEAR DB and MDB2 settings name one database per connection: 'phptype' => 'mysql'
     r"|['\"]phptype['\"]\s*=>\s*['\"](?:NAMES)['\"]"
     # Java's literal-first test: "PostgreSQL".equals(databaseProductName) (Spring's JDBC metadata)
@@ -400,8 +403,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=f"{pid}.host", provider=pid, evidence="host", confidence="medium", file_classes=HOST_CLASSES,
             keywords=tuple(sorted({_host_keyword(h) for h in hosts})),
-            # not a vendor's status page (status.sentry.io, django-health-check's feeds)
-            pattern=_compile(r"(?<![\w-])(?<!status\.)(?:" + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
+            # not a vendor's status page (status.sentry.io, django-health-check's feeds), nor
+            # a glob that matches the host to block or allow it (crawl4ai's ad blocker's
+            # "**/google-analytics.com/**", a CSP's *.google-analytics.com)
+            pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?:" + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     images = spec.get("images") or []

@@ -542,6 +542,23 @@ REAL_USAGE = [
     ("Doctrine/Transport/Connection.php",
      "<?php\nif ($this->driverConnection->getDatabasePlatform() instanceof MySQLPlatform) {\n", "mysql",
      "mysql.call.dbal_platform"),
+    # SQLAlchemy table options for one dialect (sopel's db.py)
+    ("sopel/db.py", "MYSQL_TABLE_ARGS = {'mysql_engine': 'InnoDB',\n                    'mysql_charset': 'utf8mb4'}\n",
+     "mysql", "mysql.call.sqlalchemy_dialect_option"),
+    ("app/models.py", "Index('ix_live', Job.state, postgresql_where=Job.state == 'live')\n", "postgres",
+     "postgres.call.sqlalchemy_dialect_option"),
+    # branching on the store's own type, and a default dialect (sopel, rasa)
+    ("sopel/db.py", "            elif self.type == 'postgres':\n                drivername = 'postgresql'\n",
+     "postgres", "postgres.call.driver_check"),
+    ("rasa/core/tracker_store.py", '    def __init__(self, domain, dialect: Text = "sqlite", host=None):\n',
+     "sqlite", "sqlite.call.driver_check"),
+    ("store/db.py", "    drivername = config.core.db_driver or 'mysql'\n", "mysql", "mysql.call.driver_check"),
+    # state kept on disk (Reflex's StateManagerDisk)
+    ("reflex/istate/manager/disk.py", "class StateManagerDisk(StateManager):\n    pass\n", "local-files",
+     "local-files.call.state_on_disk_class"),
+    # LangChain's Bedrock chat model imported from the package's top level
+    ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
+     "bedrock.call.langchain_class"),
     # ruby-ldap's C binding (Puppet's LDAP node terminus).
     ("lib/puppet/util/ldap/connection.rb", "@connection = LDAP::SSLConn.new(host, port, true)\n", "ldap",
      "ldap.call.ruby_ldap"),
@@ -690,6 +707,12 @@ TRAPS = [
         "dbt/target.py": "s3_staging_dir: t.Optional[str] = None\ns3_data_dir: t.Optional[str] = None\n"}),
     ("a class named for a database that is not written for it", {
         "models.py": "class PostgresEnumField(models.Field):\n    pass\n"}),
+    ("hosts in an ad blocker's globs and a CSP allowlist", {
+        "browser_manager.py": 'ad_tracker_patterns = [\n    "**/google-analytics.com/**",\n    "**/doubleclick.net/**",\n]\n',
+        "csp.py": 'CSP = "script-src https://*.google-analytics.com"\n'}),
+    ("langchain_aws's Neptune graph is not Bedrock", {
+        "driver/neptune.py": "from langchain_aws.graphs import NeptuneAnalyticsGraph, NeptuneGraph\n",
+        "requirements.txt": "langchain-aws>=0.2.29\n"}),
     ("phpredis's exception class, a facade import and an abstract DBAL platform", {"cache.php": (
         "<?php\nuse Illuminate\\Support\\Facades\\Cache;\n"
         "try { $x = 1; } catch (\\RedisException $e) {}\n"
