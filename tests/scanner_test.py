@@ -556,6 +556,11 @@ REAL_USAGE = [
     # state kept on disk (Reflex's StateManagerDisk)
     ("reflex/istate/manager/disk.py", "class StateManagerDisk(StateManager):\n    pass\n", "local-files",
      "local-files.call.state_on_disk_class"),
+    # a file store as esbuild bundles a class (AdonisJS's session store), and flydrive's drivers
+    ("lib/stores/file.js", "import { writeFile } from \"fs/promises\";\nvar FileStore = class {\n};\n",
+     "local-files", "local-files.call.store_class"),
+    ("lib/services/main.js", 'const { FSDriver } = await import("flydrive/drivers/fs");\n', "local-files",
+     "local-files.import.javascript"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
