@@ -561,6 +561,13 @@ REAL_USAGE = [
      "local-files", "local-files.call.store_class"),
     ("lib/services/main.js", 'const { FSDriver } = await import("flydrive/drivers/fs");\n', "local-files",
      "local-files.import.javascript"),
+    # an LDAP import source built on the app's hook class (Icinga Director)
+    ("library/Director/Import/ImportSourceLdap.php",
+     "<?php\nnamespace Icinga\\Module\\Director\\Import;\n\nclass ImportSourceLdap extends ImportSourceHook\n{\n}\n",
+     "ldap", "ldap.call.ldap_class"),
+    # a Sidekiq job pushed by hand onto its queue's Redis list (GitLab's mail_room)
+    ("lib/mail_room/delivery/sidekiq.rb",
+     '        client.lpush("queue:#{options.queue}", JSON.generate(item))\n', "sidekiq", "sidekiq.call.queue_push"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
@@ -715,6 +722,9 @@ TRAPS = [
     ("hosts in an ad blocker's globs and a CSP allowlist", {
         "browser_manager.py": 'ad_tracker_patterns = [\n    "**/google-analytics.com/**",\n    "**/doubleclick.net/**",\n]\n',
         "csp.py": 'CSP = "script-src https://*.google-analytics.com"\n'}),
+    ("a test double for an LDAP server, and LemonLDAP::NG's OpenID Connect", {
+        "src/auth.py": "class FakeLdapServer(object):\n    pass\n",
+        "providers/lemonldap/provider.py": "class LemonLDAPProvider(OAuth2Provider):\n    id = 'lemonldap'\n"}),
     ("langchain_aws's Neptune graph is not Bedrock", {
         "driver/neptune.py": "from langchain_aws.graphs import NeptuneAnalyticsGraph, NeptuneGraph\n",
         "requirements.txt": "langchain-aws>=0.2.29\n"}),
