@@ -568,6 +568,9 @@ REAL_USAGE = [
     # a Sidekiq job pushed by hand onto its queue's Redis list (GitLab's mail_room)
     ("lib/mail_room/delivery/sidekiq.rb",
      '        client.lpush("queue:#{options.queue}", JSON.generate(item))\n', "sidekiq", "sidekiq.call.queue_push"),
+    # Symfony Cache's file adapter
+    ("src/Kernel.php", "<?php\n$cache = new FilesystemAdapter('app', 0, $cacheDir);\n", "local-files",
+     "local-files.call.php_file_adapter"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
