@@ -295,8 +295,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         keywords = [p.lower() + "/" for p in prefixes]
         # In code, a quoted id counts unless it is a bare item of a list of ids: a catalog of
         # what another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a").
+        # The second form matches from the line's start, so the comment check (made where a
+        # match starts) cannot see a comment before the id: no # or // may come before it.
         template_call("model_prefix", r"\bmodel(?:_name|_id)?\s*[:=]\s*[\"'`]?" + model
-                      + r"|^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$).*?[\"'`]" + model, keywords)
+                      + r"|^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$)(?:(?!#|//).)*?[\"'`]" + model, keywords)
         # In settings files only a model key counts: a price list naming every provider's
         # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
         template_call("model_prefix", r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model,
@@ -405,8 +407,11 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             keywords=tuple(sorted({_host_keyword(h) for h in hosts})),
             # not a vendor's status page (status.sentry.io, django-health-check's feeds), nor
             # a glob that matches the host to block or allow it (crawl4ai's ad blocker's
-            # "**/google-analytics.com/**", a CSP's *.google-analytics.com)
-            pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?:" + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True)) + r")(?![\w-])", where, re.IGNORECASE, eager=eager),
+            # "**/google-analytics.com/**", a CSP's *.google-analytics.com), nor a bare host in
+            # a list of hosts, an allow or block list ('doubleclick.net', 'googletagmanager.com')
+            pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
+                             + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True))
+                             + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])", where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     images = spec.get("images") or []

@@ -571,6 +571,10 @@ REAL_USAGE = [
     # Symfony Cache's file adapter
     ("src/Kernel.php", "<?php\n$cache = new FilesystemAdapter('app', 0, $cacheDir);\n", "local-files",
      "local-files.call.php_file_adapter"),
+    # a dashboard that polls through its own fetch method (pyLoad) or a function handed in
+    ("webui/js/dashboard.js", "    this.fetchInterval = setInterval(() => this.fetchLinks(), 1000);\n", "polling",
+     "polling.call.1"),
+    ("static/status.js", "const timer = setInterval(pollStatus, 5000);\n", "polling", "polling.call.1"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
@@ -724,10 +728,17 @@ TRAPS = [
         "models.py": "class PostgresEnumField(models.Field):\n    pass\n"}),
     ("hosts in an ad blocker's globs and a CSP allowlist", {
         "browser_manager.py": 'ad_tracker_patterns = [\n    "**/google-analytics.com/**",\n    "**/doubleclick.net/**",\n]\n',
-        "csp.py": 'CSP = "script-src https://*.google-analytics.com"\n'}),
+        "csp.py": 'CSP = "script-src https://*.google-analytics.com"\n',
+        "dom_watchdog.py": ("const adDomains = [\n  'doubleclick.net', 'googlesyndication.com', 'googletagmanager.com',\n"
+                            "  'hotjar.com', 'clarity.ms', 'mixpanel.com', 'segment.com',\n];\n")}),
     ("a test double for an LDAP server, and LemonLDAP::NG's OpenID Connect", {
         "src/auth.py": "class FakeLdapServer(object):\n    pass\n",
         "providers/lemonldap/provider.py": "class LemonLDAPProvider(OAuth2Provider):\n    id = 'lemonldap'\n"}),
+    ("a routed model id in an indented or trailing comment", {"utils.py": (
+        'def f(model_name):\n    """Doc."""\n    # router prefixes like "openai/o1-mini", "openrouter/gpt-5.2"\n'
+        '    return 1  # "groq/llama3-8b"\n'),
+        "router.ts": 'const x = 1;  // e.g. "groq/llama3-8b"\n'}),
+    ("a timer that only redraws a clock", {"clock.js": "setInterval(() => this.updateClock(), 1000);\n"}),
     ("langchain_aws's Neptune graph is not Bedrock", {
         "driver/neptune.py": "from langchain_aws.graphs import NeptuneAnalyticsGraph, NeptuneGraph\n",
         "requirements.txt": "langchain-aws>=0.2.29\n"}),
