@@ -575,6 +575,10 @@ REAL_USAGE = [
     ("webui/js/dashboard.js", "    this.fetchInterval = setInterval(() => this.fetchLinks(), 1000);\n", "polling",
      "polling.call.1"),
     ("static/status.js", "const timer = setInterval(pollStatus, 5000);\n", "polling", "polling.call.1"),
+    # go-redis's old gopkg.in path (go-macaron's session provider), and a Go package of a
+    # cache kept on disk (httpcache's diskcache on diskv)
+    ("session/redis/redis.go", 'package session\n\nimport (\n\t"gopkg.in/redis.v2"\n)\n', "redis", "redis.import.go"),
+    ("httpcache/diskcache/diskcache.go", "package diskcache\n", "local-files", "local-files.call.go_package"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
