@@ -579,6 +579,11 @@ REAL_USAGE = [
     # cache kept on disk (httpcache's diskcache on diskv)
     ("session/redis/redis.go", 'package session\n\nimport (\n\t"gopkg.in/redis.v2"\n)\n', "redis", "redis.import.go"),
     ("httpcache/diskcache/diskcache.go", "package diskcache\n", "local-files", "local-files.call.go_package"),
+    # a message queue kept in a file (SAP CAP's development messaging), and SAP's XSUAA
+    # token validation
+    ("libx/_runtime/messaging/file-based.js", "class FileBasedMessaging extends MessagingService {\n}\n",
+     "local-files", "local-files.call.file_queue_class"),
+    ("lib/srv/middlewares/auth/xssec.js", "  const xssec = require('@sap/xssec')\n", "jwt", "jwt.import.javascript"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
