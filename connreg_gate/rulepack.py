@@ -158,6 +158,8 @@ _DRIVER_CHECK = (
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
+    # Ruby's branch on a symbol: Moneta's `case backend.database_type` / `when :postgres`
+    r"|\bwhen\s+:(?:NAMES)\b"
     # a default dialect or driver name: rasa's `dialect: Text = "sqlite"`, sopel's
     # `drivername = config.core.db_driver or 'mysql'`
     r"|\b(?:dialect|driver_?name)\s*(?::\s*[\w\[\]., ]+?\s*)?=\s*(?:[\w.()]+\s+or\s+)?['\"](?:NAMES)['\"]"
@@ -308,7 +310,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # Code that branches on the database in use (see _DRIVER_CHECK). A config listing
         # drivers ('driver' => 'pgsql') does not count: frameworks list all they support.
         alt = _escaped_alternation(drivers)
-        template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt), [q + d for d in drivers for q in "'\""],
+        template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt), [q + d for d in drivers for q in "'\":"],
                       re.IGNORECASE)
         template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt), ["class " + d for d in drivers],
                       re.IGNORECASE)

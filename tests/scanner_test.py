@@ -584,6 +584,16 @@ REAL_USAGE = [
     ("libx/_runtime/messaging/file-based.js", "class FileBasedMessaging extends MessagingService {\n}\n",
      "local-files", "local-files.call.file_queue_class"),
     ("lib/srv/middlewares/auth/xssec.js", "  const xssec = require('@sap/xssec')\n", "jwt", "jwt.import.javascript"),
+    # Ruby: a branch on the database as a symbol (Moneta's Sequel adapter), the Cassandra
+    # driver, Sidekiq's middleware API (GitLab LabKit) and fog's Local provider
+    ("lib/moneta/adapters/sequel.rb", "        case backend.database_type\n        when :mysql\n          extend MySQL\n",
+     "mysql", "mysql.call.driver_check"),
+    ("lib/moneta/adapters/cassandra.rb", "require 'cassandra'\n", "cassandra", "cassandra.import.ruby"),
+    ("lib/labkit/middleware/sidekiq/client.rb", "          @chain ||= ::Sidekiq::Middleware::Chain.new do |chain|\n",
+     "sidekiq", "sidekiq.call.api"),
+    ("config/initializers/carrierwave.rb",
+     "config.fog_credentials = { provider: 'Local', local_root: Rails.root.join('uploads') }\n", "local-files",
+     "local-files.call.fog_local"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
