@@ -758,6 +758,9 @@ TRAPS = [
         '    return 1  # "groq/llama3-8b"\n'),
         "router.ts": 'const x = 1;  // e.g. "groq/llama3-8b"\n'}),
     ("a timer that only redraws a clock", {"clock.js": "setInterval(() => this.updateClock(), 1000);\n"}),
+    ("Bottle copied in as one file, with its Socket.IO server adapter", {
+        "pypiserver/bottle_wrapper/bottle.py": ("class GeventSocketIOServer(ServerAdapter):\n"
+                                                "    def run(self, handler):\n        from socketio import server\n")}),
     ("langchain_aws's Neptune graph is not Bedrock", {
         "driver/neptune.py": "from langchain_aws.graphs import NeptuneAnalyticsGraph, NeptuneGraph\n",
         "requirements.txt": "langchain-aws>=0.2.29\n"}),

@@ -22,6 +22,9 @@ VENDOR_DIRS_ANY_CASE = frozenset({
 # their path (as GitHub Linguist's vendor list does): CakePHP 2's core in lib/Cake
 # (ZoneMinder's API), WordPress's SimplePie feed library.
 BUNDLED_LIBRARY_DIRS = ("lib/Cake", "wp-includes/SimplePie")
+# Libraries shipped as one file and copied in whole: Bottle's bottle.py (pypiserver keeps
+# it in bottle_wrapper/, with server adapters for every WSGI and Socket.IO server).
+BUNDLED_LIBRARY_FILES = frozenset({"bottle.py"})
 GENERATED_DIRS = frozenset({
     "dist", "build", "out", ".next", "_next", ".nuxt", ".svelte-kit", ".output", "coverage", "target", "bin", "obj",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".gradle", ".terraform", ".cache",
@@ -147,6 +150,8 @@ def skip_reason(path: str) -> tuple[str, str] | None:
             return why
     if name in LOCK_FILES:
         return "lockfile", path
+    if name in BUNDLED_LIBRARY_FILES:
+        return "vendored", path
     if name.lower().endswith(MINIFIED_SUFFIXES):
         return "minified", path
     if name in GENERATED_FILES or (name.endswith(_BUNDLE_EXTS) and _HASHED_BUNDLE_RE.search(name)):
