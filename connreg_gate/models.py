@@ -25,7 +25,9 @@ class Pattern(NamedTuple):
         key = (self.regex, self.flags)
         pat = _compiled.get(key)
         if pat is None:
-            pat = _compiled[key] = re.compile(self.regex, self.flags)
+            from connreg_gate import regex_cache
+
+            pat = _compiled[key] = regex_cache.compile(self.regex, self.flags)
         return pat
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:

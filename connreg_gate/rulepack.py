@@ -546,12 +546,11 @@ def _cache_key(paths: list[Path]) -> str | None:
 
 
 def _cache_path(key: str) -> Path:
-    import os
     import zlib  # the name only spreads keys; the full key is checked on load
 
-    base = os.environ.get("CONNREG_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "connreg-gate" / f"packs-{zlib.crc32(key.encode()):08x}.marshal"
+    from connreg_gate.cache_dir import cache_root
+
+    return cache_root() / f"packs-{zlib.crc32(key.encode()):08x}.marshal"
 
 
 def _pattern_t(p: Pattern | None) -> Any:

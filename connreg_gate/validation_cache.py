@@ -13,12 +13,9 @@ from connreg_gate import __version__
 
 
 def _cache_file() -> Path | None:
-    base = os.environ.get("CONNREG_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    if base:
-        root = Path(base)
-    else:
-        root = Path.home() / ".cache"
-    return root / "connreg-gate" / "validated.txt"
+    from connreg_gate.cache_dir import cache_root
+
+    return cache_root() / "validated.txt"
 
 
 def _key(kind: str, text: str) -> str:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Mapping, NamedTuple
 
 import ahocorasick_rs
 
-from connreg_gate import redact
+from connreg_gate import redact, regex_cache
 from connreg_gate.discover import classify
 from connreg_gate.discover.comments import CommentMap
 from connreg_gate.discover.files import Listing
@@ -328,6 +328,7 @@ class _Outcome(NamedTuple):
     files: int
     bytes: int
     usage: dict[str, set[str]]  # provider -> usage pattern names
+    programs: dict = {}  # regex programs a forked child compiled, for the parent to store
 
 
 def _usage_in(text: str, low: bytes, cls: str, evidence: list[Evidence], matchers: _Matchers,
@@ -427,7 +428,8 @@ def _run_forked(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
         if pid == 0:  # child: scan, send, exit without running the parent's cleanups
             os.close(read_fd)
             try:
-                payload = pickle.dumps(_scan_batch(root, part, compiled, options, None, matchers))
+                outcome = _scan_batch(root, part, compiled, options, None, matchers)
+                payload = pickle.dumps(outcome._replace(programs=regex_cache.take_fresh()))
                 with os.fdopen(write_fd, "wb") as fh:
                     fh.write(payload)
                 os._exit(0)
@@ -518,6 +520,9 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
         bytes_read += o.bytes
         for pid, names in o.usage.items():
             usage[pid] |= names
+        if o.programs:
+            regex_cache.add_fresh(o.programs)
+    regex_cache.save()  # the patterns compiled for the first time, for the next run
     skipped_list = tuple(Skipped(p, r, n) for (r, p), n in sorted(skipped.items(), key=lambda kv: (kv[0][1], kv[0][0])))
     return ScanResult(
         connections=_aggregate(evidence, compiled, usage),
