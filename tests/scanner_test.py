@@ -594,6 +594,12 @@ REAL_USAGE = [
     ("config/initializers/carrierwave.rb",
      "config.fog_credentials = { provider: 'Local', local_root: Rails.root.join('uploads') }\n", "local-files",
      "local-files.call.fog_local"),
+    # a WebSocket built from a constructor picked at run time, and MCP's SSE client
+    # transport (OpenAI's Agents SDK)
+    ("lib/responsesWebSocketConnection.js", "            socket = new WebSocketCtor(url, { headers });\n",
+     "websockets", "websockets.call.1"),
+    ("lib/shims/mcp-server/node.js", "            this.transport = new SSEClientTransport(new URL(this.params.url), {\n",
+     "sse", "sse.call.mcp_transport"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
