@@ -1068,6 +1068,22 @@ def test_forked_scan_matches_serial(tmp_path, rules):
     assert forked.files_scanned == serial.files_scanned == 41
 
 
+def test_usage_patterns_do_not_depend_on_how_many_processes_scan(tmp_path, rules):
+    """Usage searches are capped per chunk of files, not per process: the same tree gives
+    the same usage patterns on one core, two or three, however chunks are shared out."""
+    from connreg_gate.report import scan_report
+
+    files = {f"app/m{i:03d}.py": "import psycopg2\nx = 1\n" for i in range(150)}
+    # each is among the first files of its chunk of 32 that import the provider
+    files["app/m130.py"] = "import psycopg2\ncur.execute('DELETE FROM jobs WHERE done')\n"
+    files["app/m033.py"] = "import psycopg2\nrows = cur.fetchall()\n"
+    listing = list_directory(make_repo(tmp_path / "r", files))
+    results = [scan_report.as_dict(scan(listing, rules, workers=w), with_timing=False) for w in (1, 2, 3)]
+    assert results[0] == results[1] == results[2]
+    (pg,) = [c for c in results[0]["connections"] if c["provider"] == "postgres"]
+    assert {"read", "write"} <= set(pg["usage_patterns"])
+
+
 def test_bundles_without_a_min_name_are_skipped_as_minified(tmp_path, rules):
     """A compiled library committed as plain .js (an emscripten build) holds generic
     socket shims; its lines run to thousands of characters, and it is skipped."""

@@ -334,11 +334,16 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
 # Below this many files forking a second scanner costs more than it saves (measured:
 # the 3.3k scanned files of Django take 121 ms serially and 81 ms split over two).
 PARALLEL_MIN_FILES = 1000
-# Usage patterns are hints: a file larger than this is not searched for them, and
-# a provider imported in many files (an SDK's own sources) is searched in the
-# first USAGE_MAX_FILES of them only.
+# Files are scanned in chunks of SCAN_CHUNK, in listing order: the unit forked
+# scanners take work in, and the unit usage searches are capped in.
+SCAN_CHUNK = 32
+# Usage patterns are hints: a file larger than this is not searched for them, and a
+# provider imported in many files (an SDK's own sources) is searched in the first
+# USAGE_MAX_FILES files of each chunk that import it. Counting per chunk, not per
+# process, keeps the result the same whichever process scans a chunk and however many
+# cores the machine has.
 USAGE_MAX_BYTES = 256 * 1024
-USAGE_MAX_FILES = 64
+USAGE_MAX_FILES = 4
 
 
 class _Outcome(NamedTuple):
@@ -350,7 +355,6 @@ class _Outcome(NamedTuple):
     files: int
     bytes: int
     usage: dict[str, set[str]]  # provider -> usage pattern names
-    programs: dict = {}  # regex programs a forked child compiled, for the parent to store
 
 
 def _usage_in(text: str, low: bytes, cls: str, evidence: list[Evidence], matchers: _Matchers,
@@ -401,15 +405,20 @@ def _read(full: str, rel: str, options: ScanOptions, skipped: list[tuple[str, st
 
 
 def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRules, options: ScanOptions,
-                contents: Mapping[str, bytes] | None = None, matchers: _Matchers | None = None) -> _Outcome:
+                contents: Mapping[str, bytes] | None = None, matchers: _Matchers | None = None,
+                usage: dict[str, set[str]] | None = None) -> _Outcome:
+    """Scan ``items``, which start at a chunk boundary (see SCAN_CHUNK). ``usage`` carries
+    the usage names already found in this process, so they are not searched again."""
     matchers = matchers or _Matchers(compiled)
     out = _FileScan()
     skipped: list[tuple[str, str]] = []
-    usage: dict[str, set[str]] = {}
+    usage = {} if usage is None else usage
     searched: dict[str, int] = {}
     files = bytes_read = 0
     base = str(root) + os.sep
-    for rel, cls in items:
+    for n, (rel, cls) in enumerate(items):
+        if n % SCAN_CHUNK == 0:
+            searched = {}
         raw = contents.get(rel) if contents is not None else None  # read once, by the readiness corpus
         if raw is None or len(raw) > options.max_file_bytes:
             raw = _read(base + rel, rel, options, skipped)
@@ -435,40 +444,84 @@ def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
 
 def _run_forked(root: Path, items: list[tuple[str, str]], compiled: CompiledRules, options: ScanOptions,
                 workers: int, matchers: _Matchers) -> list[_Outcome]:
-    """Split the files across forked children that inherit the rules and the keyword
-    automata already built here; each sends its outcome back over a pipe. Cheaper than
-    a multiprocessing pool (no pool start-up, no per-worker automaton build)."""
+    """Scan in forked children that inherit the rules and the keyword automata already
+    built here; each sends its outcomes back over a pipe. Cheaper than a multiprocessing
+    pool (no pool start-up, no per-worker automaton build).
+
+    The work is shared out as it goes, not split up front: the chunk numbers wait in a
+    pipe and every process, this one included, reads the next one when it is free. A
+    pipe read of 4 bytes is atomic, so each chunk goes to exactly one process. A fixed
+    split left one process idle while the other paid first-use costs (importing the TOML
+    parser for pyproject.toml, compiling patterns): 62 ms against 79-112 ms on the
+    4,600-file Django slice."""
     import pickle
+    import struct
 
     for cls in {c for _, c in items}:
         matchers.automaton(cls)
-    parts = [items[k::workers] for k in range(workers)]
-    children: list[tuple[int, int, list[tuple[str, str]]]] = []
-    for part in parts[1:]:
+    chunks = [items[i:i + SCAN_CHUNK] for i in range(0, len(items), SCAN_CHUNK)]
+    queue_r, queue_w = os.pipe()
+    numbers = b"".join(struct.pack("=I", i) for i in range(len(chunks)))
+    if len(numbers) > 60_000:  # a pipe holds 64 KiB: feed the rest while scanning
+        import threading
+
+        threading.Thread(target=_feed, args=(queue_w, numbers), daemon=True).start()
+    else:
+        os.write(queue_w, numbers)
+        os.close(queue_w)
+
+    def work(usage: dict[str, set[str]], done: list[int]) -> list[_Outcome]:
+        outcomes = []
+        while True:
+            got = os.read(queue_r, 4)
+            if len(got) < 4:
+                return outcomes
+            k = struct.unpack("=I", got)[0]
+            outcomes.append(_scan_batch(root, chunks[k], compiled, options, None, matchers, usage))
+            done.append(k)
+
+    children: list[tuple[int, int]] = []
+    for _ in range(workers - 1):
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # child: scan, send, exit without running the parent's cleanups
             os.close(read_fd)
             try:
-                outcome = _scan_batch(root, part, compiled, options, None, matchers)
-                payload = pickle.dumps(outcome._replace(programs=regex_cache.take_fresh()))
+                done: list[int] = []
+                mine = work({}, done)
+                payload = pickle.dumps((done, mine, regex_cache.take_fresh()))
                 with os.fdopen(write_fd, "wb") as fh:
                     fh.write(payload)
                 os._exit(0)
-            except BaseException:  # noqa: BLE001 - the parent rescans this part
+            except BaseException:  # noqa: BLE001 - the parent rescans what it cannot account for
                 os._exit(1)
         os.close(write_fd)
-        children.append((pid, read_fd, part))
-    outcomes = [_scan_batch(root, parts[0], compiled, options, None, matchers)]
-    for pid, read_fd, part in children:
+        children.append((pid, read_fd))
+    scanned: list[int] = []
+    outcomes = work({}, scanned)
+    os.close(queue_r)
+    for pid, read_fd in children:
         with os.fdopen(read_fd, "rb") as fh:
             payload = fh.read()
         _, status = os.waitpid(pid, 0)
         if status == 0 and payload:
-            outcomes.append(pickle.loads(payload))  # our own child's bytes
-        else:
-            outcomes.append(_scan_batch(root, part, compiled, options, None, matchers))
+            done, theirs, programs = pickle.loads(payload)  # our own child's bytes
+            outcomes.extend(theirs)
+            scanned.extend(done)
+            regex_cache.add_fresh(programs)
+    # a chunk a failed child had taken (or was scanning) is scanned here
+    usage: dict[str, set[str]] = {}
+    for k in sorted(set(range(len(chunks))) - set(scanned)):
+        outcomes.append(_scan_batch(root, chunks[k], compiled, options, None, matchers, usage))
     return outcomes
+
+
+def _feed(fd: int, data: bytes) -> None:
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
 
 
 # Up to this many files named on the command line, the keyword automaton is an NFA:
@@ -542,8 +595,6 @@ def scan(listing: Listing, compiled: CompiledRules, options: ScanOptions = ScanO
         bytes_read += o.bytes
         for pid, names in o.usage.items():
             usage[pid] |= names
-        if o.programs:
-            regex_cache.add_fresh(o.programs)
     regex_cache.save()  # the patterns compiled for the first time, for the next run
     skipped_list = tuple(Skipped(p, r, n) for (r, p), n in sorted(skipped.items(), key=lambda kv: (kv[0][1], kv[0][0])))
     return ScanResult(
