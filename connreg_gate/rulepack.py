@@ -153,7 +153,7 @@ _ENV_READ = (
 # dbName.startsWith("postgres"), dialect.name in ['postgresql', 'mssql'], Flask-AppBuilder's
 # `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`.
 _DRIVER_CHECK = (
-    r"(?:(?:driver|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
+    r"(?:(?:driver|driver_?name|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
     r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"

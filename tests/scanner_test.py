@@ -600,6 +600,11 @@ REAL_USAGE = [
      "websockets", "websockets.call.1"),
     ("lib/shims/mcp-server/node.js", "            this.transport = new SSEClientTransport(new URL(this.params.url), {\n",
      "sse", "sse.call.mcp_transport"),
+    # an error handler for SQLite's result codes, and a branch on the knex driver's name
+    # (Feathers' knex adapter)
+    ("lib/error-handler.js", "  } else if (error.code === 'SQLITE_ERROR') {\n", "sqlite", "sqlite.call.result_code"),
+    ("lib/adapter.js", "    if (!filters.$sort && builder.client.driverName === 'mssql') {\n", "mssql",
+     "mssql.call.driver_check"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
