@@ -605,6 +605,10 @@ REAL_USAGE = [
     ("lib/error-handler.js", "  } else if (error.code === 'SQLITE_ERROR') {\n", "sqlite", "sqlite.call.result_code"),
     ("lib/adapter.js", "    if (!filters.$sort && builder.client.driverName === 'mssql') {\n", "mssql",
      "mssql.call.driver_check"),
+    # an endpoint for SNS's HTTP notifications (django-ses), and Dash's disk-cache results
+    ("django_ses/utils.py", '        cert_url = self._data.get("SigningCertURL")\n', "sns", "sns.call.http_notifications"),
+    ("dash/background_callback/managers/diskcache_manager.py", "            import diskcache\n", "local-files",
+     "local-files.import.python"),
     # LangChain's Bedrock chat model imported from the package's top level
     ("agent/llm.py", "from langchain_aws import ChatBedrockConverse\nllm = ChatBedrockConverse(model=m)\n", "bedrock",
      "bedrock.call.langchain_class"),
