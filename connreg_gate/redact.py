@@ -9,34 +9,36 @@ import functools
 import re
 from typing import Any
 
+from connreg_gate import regex_cache
+
 MASK = "***"
 
 # scheme://user:password@host -> scheme://user:***@host (also scheme://:password@host)
-_URL_USERINFO = re.compile(r"(?P<pre>[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:'\"<>]*:)(?P<pw>[^\s/@'\"<>]+)(?=@)")
+_URL_USERINFO = regex_cache.compile(r"(?P<pre>[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:'\"<>]*:)(?P<pw>[^\s/@'\"<>]+)(?=@)")
 # scheme://token@host (a bare credential as the user part, e.g. https://ghp_xxx@github.com)
-_URL_TOKEN_USER = re.compile(
+_URL_TOKEN_USER = regex_cache.compile(
     r"(?P<pre>[A-Za-z][A-Za-z0-9+.-]*://)(?P<pw>(?:gh[pousr]_|glpat-|sk[-_]|xox[abp]-)[^\s/@'\"<>]+)(?=@)"
 )
 # ?password=...&api_key=... in query strings and DSNs
-_QUERY_SECRET = re.compile(
+_QUERY_SECRET = regex_cache.compile(
     r"(?P<pre>[?&;](?:password|passwd|pwd|pass|secret|token|api[_-]?key|apikey|key|access[_-]?key|"
     r"secret[_-]?key|auth|authorization|sig|signature|client[_-]?secret|sslpassword)=)(?P<pw>[^&;#\s'\"<>]+)",
     re.IGNORECASE,
 )
 # DSN style: "Password=...;" (ADO.NET) and "password=... " (libpq keyword strings)
-_KV_SECRET = re.compile(
+_KV_SECRET = regex_cache.compile(
     r"(?P<pre>\b(?:password|pwd)\s*=\s*)(?P<pw>[^;\s'\"]+)",
     re.IGNORECASE,
 )
 # Well-known key shapes. Each keeps a short recognisable prefix; the tail must
 # contain a digit so identifiers such as ACCESS_TOKEN_NAME are left alone.
-_KEY_SHAPES = re.compile(
+_KEY_SHAPES = regex_cache.compile(
     r"(?P<pre>\b(?:sk-(?:proj-|ant-(?:api|admin)\d{2}-|or-v1-)?|sk_(?:live|test)_|rk_(?:live|test)_|"
     r"pk_(?:live|test)_|whsec_|xox[abprs]-|gh[pousr]_|github_pat_|glpat-|AIza|AKIA|ASIA|SG\.|re_|phc_|"
     r"npm_|pypi-|hf_|gsk_|r8_|pcsk_|xai-))(?P<pw>(?=[A-Za-z_\-.]*\d)[A-Za-z0-9_\-.]{16,})"
 )
 # Hex-bodied ids and keys (Twilio AC/SK sids, Mailgun key-...).
-_HEX_SHAPES = re.compile(r"(?P<pre>\b(?:AC|SK|key-))(?P<pw>[0-9a-f]{32})\b")
+_HEX_SHAPES = regex_cache.compile(r"(?P<pre>\b(?:AC|SK|key-))(?P<pw>[0-9a-f]{32})\b")
 
 
 def _sub(match: re.Match[str]) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-import re
 from collections.abc import Iterable
 from pathlib import Path
+
+from connreg_gate import regex_cache
 
 # Directories whose contents are someone else's code or build output.
 VENDOR_DIRS = frozenset({
@@ -43,7 +44,7 @@ GENERATED_FILES = frozenset({"mockServiceWorker.js"})
 # capitals and a small letter, so file-s3upload.js, api-v2client.js and
 # app-Settings.js stay source.
 _BUNDLE_EXTS = (".js", ".mjs", ".cjs", ".css")
-_HASHED_BUNDLE_RE = re.compile(
+_HASHED_BUNDLE_RE = regex_cache.compile(
     r"[.-](?:(?=[0-9a-f]{0,7}[0-9])(?=[0-9a-f]{0,7}[a-f])[0-9a-f]{8}"
     r"|(?=[A-Za-z0-9_-]{0,7}[0-9])(?=[A-Za-z0-9_-]{0,7}[A-Z])[A-Za-z0-9_-]{8}"
     r"|(?=(?:[a-z0-9_-]{0,7}[A-Z]){3})(?=[A-Za-z0-9_-]{0,7}[a-z])[A-Za-z0-9_-]{8}"
@@ -81,16 +82,16 @@ TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing",
                        "bench", "benchmark", "benchmarks", "microbench", "microbenchmark", "microbenchmarks", "jmh"})
 # Example plugins and projects named for what they show: ckanext/example_idatastorebackend,
 # samples/sample-app, demo_site, log4j-spring-cloud-config-samples.
-_EXAMPLE_DIR_RE = re.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples?|demos?)(?:[-_][a-z0-9_-]*)?")
+_EXAMPLE_DIR_RE = regex_cache.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples?|demos?)(?:[-_][a-z0-9_-]*)?")
 # Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
 # integration-tests, load_test. Plain words that merely start with "test"
 # (testimonials) do not match.
-_TEST_DIR_RE = re.compile(
+_TEST_DIR_RE = regex_cache.compile(
     r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
     r"|suites?|resources|fixtures?)|[a-z0-9]+[-_]tests?")
 # Gradle and Maven source sets in camelCase: src/integTest, src/functionalTest,
 # src/testFixtures, src/testUtils ("latest" has no capital T, so it stays app code).
-_CAMEL_TEST_DIR_RE = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
+_CAMEL_TEST_DIR_RE = regex_cache.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
 # CI service containers exist for the test suite.
 CI_DIRS = frozenset({".github", ".circleci", ".buildkite", ".bluemix"})  # .bluemix: IBM Cloud toolchains
 EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation",
@@ -100,7 +101,7 @@ EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "d
 # A release of another project unpacked into the tree: a directory named name-version
 # (h2database-1.4.197, jquery-ui-1.12.1, PHPMailer-5.2.9) holding its own licence or
 # build manifest. MediathekView's Debian tarball carries H2's sources that way.
-_RELEASE_DIR_RE = re.compile(r"[A-Za-z][\w.-]*?-v?\d+(?:\.\d+)+(?:[-+.~_]?[A-Za-z0-9]+)*")
+_RELEASE_DIR_RE = regex_cache.compile(r"[A-Za-z][\w.-]*?-v?\d+(?:\.\d+)+(?:[-+.~_]?[A-Za-z0-9]+)*")
 _RELEASE_MARKERS = frozenset({"license", "license.txt", "license.md", "copying", "pom.xml", "package.json",
                               "composer.json", "setup.py", "pyproject.toml", "go.mod", "build.gradle", "cargo.toml"})
 

@@ -10,6 +10,8 @@ import posixpath
 import re
 from typing import Callable, Iterator, NamedTuple
 
+from connreg_gate import regex_cache
+
 
 class Dependency(NamedTuple):
     ecosystem: str
@@ -25,7 +27,7 @@ def _line_of(text: str, needle: str, start: int = 0) -> int:
     return text.count("\n", 0, idx) + 1 if idx >= 0 else 1
 
 
-_REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
+_REQ_LINE = regex_cache.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
 _DEV_WORDS = ("dev", "test", "lint", "doc", "ci", "typing", "mypy", "format", "bench")
 
 
@@ -139,7 +141,7 @@ def composer_json(path: str, text: str) -> Iterator[Dependency]:
     yield from _json_deps(text, "composer", {"require": False, "require-dev": True})
 
 
-_GO_REQ = re.compile(r"^\s*(?:require\s+)?([A-Za-z0-9][\w.\-/~]*\.[\w.\-/~]+)\s+v[\w.\-+]+(\s*//\s*indirect)?")
+_GO_REQ = regex_cache.compile(r"^\s*(?:require\s+)?([A-Za-z0-9][\w.\-/~]*\.[\w.\-/~]+)\s+v[\w.\-+]+(\s*//\s*indirect)?")
 
 
 def go_mod(path: str, text: str) -> Iterator[Dependency]:
@@ -158,8 +160,8 @@ def go_mod(path: str, text: str) -> Iterator[Dependency]:
                 yield Dependency("go", m.group(1), i, False)
 
 
-_GEM = re.compile(r"""^\s*gem\s*\(?\s*['"]([\w.\-]+)['"](.*)$""")
-_GROUP = re.compile(r"^\s*group\s+(.*?)\s+do\b")
+_GEM = regex_cache.compile(r"""^\s*gem\s*\(?\s*['"]([\w.\-]+)['"](.*)$""")
+_GROUP = regex_cache.compile(r"^\s*group\s+(.*?)\s+do\b")
 
 
 def gemfile(path: str, text: str) -> Iterator[Dependency]:
@@ -186,13 +188,13 @@ def gemspec(path: str, text: str) -> Iterator[Dependency]:
             yield Dependency("gem", m.group(2), i, m.group(1) == "development_")
 
 
-_POM_DEP = re.compile(r"<dependency>(.*?)</dependency>", re.DOTALL)
+_POM_DEP = regex_cache.compile(r"<dependency>(.*?)</dependency>", re.DOTALL)
 
 
 # Sections whose <dependency> entries the build does not bring in: <dependencyManagement>
 # only pins versions for modules that ask (a parent POM or BOM lists everything), and a
 # <plugin>'s dependencies run in the build tool.
-_POM_NOT_DEPENDENCIES = re.compile(r"<dependencyManagement>.*?</dependencyManagement>|<plugin>.*?</plugin>", re.DOTALL)
+_POM_NOT_DEPENDENCIES = regex_cache.compile(r"<dependencyManagement>.*?</dependencyManagement>|<plugin>.*?</plugin>", re.DOTALL)
 
 
 def pom_xml(path: str, text: str) -> Iterator[Dependency]:
@@ -211,9 +213,9 @@ def pom_xml(path: str, text: str) -> Iterator[Dependency]:
         yield Dependency("maven", f"{g.group(1)}:{a.group(1)}", line, bool(scope and scope.group(1) == "test"))
 
 
-_GRADLE = re.compile(
+_GRADLE = regex_cache.compile(
     r"""^\s*(\w+)\s*\(?\s*(?:platform\s*\(\s*)?['"]([\w.\-]+):([\w.\-]+)(?::[^'"]*)?['"]""")
-_GRADLE_MAP = re.compile(r"""^\s*(\w+)\s*\(?\s*group\s*[:=]\s*['"]([\w.\-]+)['"]\s*,\s*name\s*[:=]\s*['"]([\w.\-]+)['"]""")
+_GRADLE_MAP = regex_cache.compile(r"""^\s*(\w+)\s*\(?\s*group\s*[:=]\s*['"]([\w.\-]+)['"]\s*,\s*name\s*[:=]\s*['"]([\w.\-]+)['"]""")
 
 
 def gradle(path: str, text: str) -> Iterator[Dependency]:
@@ -224,7 +226,7 @@ def gradle(path: str, text: str) -> Iterator[Dependency]:
             yield Dependency("maven", f"{m.group(2)}:{m.group(3)}", i, conf.startswith("test") or "test" in conf)
 
 
-_CSPROJ = re.compile(r"""<Package(?:Reference|Version)\s+(?:[^>]*?\s)?Include\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_CSPROJ = regex_cache.compile(r"""<Package(?:Reference|Version)\s+(?:[^>]*?\s)?Include\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
 def csproj(path: str, text: str) -> Iterator[Dependency]:

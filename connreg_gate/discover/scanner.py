@@ -10,7 +10,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 import ahocorasick_rs
 
@@ -69,7 +69,7 @@ class _Matchers:
         self._search: dict[str, Callable[[str], re.Match[str] | None]] = {}
         self._usage: dict[str, tuple[tuple[str, Pattern, tuple[bytes, ...] | None], ...]] = {}
         self._automata: dict[str, tuple[ahocorasick_rs.BytesAhoCorasick, "_RulesForClass"] | None] = {}
-        self._deps: dict[str, tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]] = {}
+        self._deps: dict[str, tuple[dict[str, list[Rule]], list[tuple[Callable[[str], Any], Rule]]]] = {}
         self._named: tuple[re.Pattern[str] | None, dict[str, list[Rule]]] | None = None
         self._all: tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[Rule, ...]]] | None = None
         self._classes: frozenset[str] | None = None  # the file classes any keyword rule reads
@@ -122,15 +122,15 @@ class _Matchers:
                 (name, pattern, _ascii_literals(pattern.regex)) for name, pattern in self._providers[provider].usage)
         return found
 
-    def dependency_rules(self, ecosystem: str) -> tuple[dict[str, list[Rule]], list[tuple[str, Rule]]]:
+    def dependency_rules(self, ecosystem: str) -> tuple[dict[str, list[Rule]], list[tuple[Callable[[str], Any], Rule]]]:
         if ecosystem not in self._deps:
             exact: dict[str, list[Rule]] = defaultdict(list)
             globs: list[tuple[str, Rule]] = []
             for rule in self._rules:
                 if rule.evidence == "dependency" and rule.ecosystem == ecosystem:
                     for pkg in rule.packages:
-                        if any(c in pkg for c in "*?["):
-                            globs.append((pkg, rule))
+                        if any(c in pkg for c in "*?["):  # fnmatchcase, from the stored program
+                            globs.append((regex_cache.compile(fnmatch.translate(pkg)).match, rule))
                         else:
                             exact[pkg].append(rule)
             self._deps[ecosystem] = (exact, globs)
@@ -147,7 +147,7 @@ class _Matchers:
             regex = None
             if by_token:
                 alt = "|".join(re.escape(t) for t in sorted(by_token, key=lambda t: (-len(t), t)))
-                regex = re.compile(r"(?:^|(?<=[-_./@:]))(" + alt + ")")
+                regex = regex_cache.compile(r"(?:^|(?<=[-_./@:]))(" + alt + ")")
             self._named = (regex, dict(by_token))
         return self._named
 
@@ -279,14 +279,14 @@ def _decode_manifest(raw: bytes) -> str:
 
 # Packages named for a provider that are not its client: type stubs (npm's @types/,
 # typeshed's types-redis), mocks and fakes for tests, in-memory stand-ins.
-_NOT_A_CLIENT_RE = re.compile(r"^@types/|^types-|(?:^|[-_./@])(?:mock|mocks|fake|fakes|stub|stubs|memory-server"
+_NOT_A_CLIENT_RE = regex_cache.compile(r"^@types/|^types-|(?:^|[-_./@])(?:mock|mocks|fake|fakes|stub|stubs|memory-server"
                               r"|in-memory)(?:$|[-_./@])")
 
 
 # Name parts that start with a provider's word but are ordinary words: YourKit's
 # yjp-controller-api-redist is not Redis.
 _NOT_A_PROVIDER_PARTS = frozenset({"redist", "redistributable", "redistributables"})
-_NAME_PART_RE = re.compile(r"[^-_./@:]*")
+_NAME_PART_RE = regex_cache.compile(r"[^-_./@:]*")
 
 
 def _own_name(ecosystem: str, name: str) -> str:
@@ -310,7 +310,7 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
         name = _norm_pkg(dep.ecosystem, dep.name)
         hits = list(exact.get(name, ()))
         if not _NOT_A_CLIENT_RE.search(name):  # a glob or a name part; an exact name is meant
-            hits += [rule for pattern, rule in globs if fnmatch.fnmatchcase(name, pattern)]
+            hits += [rule for match, rule in globs if match(name)]
             named, by_token = matchers.named_dependency_rules()
             if named is not None:
                 own = _own_name(dep.ecosystem, name)

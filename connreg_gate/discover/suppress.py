@@ -1,10 +1,10 @@
 """Inline suppressions: `connreg: ignore` or `connreg: ignore[provider, ...] -- reason`."""
 from __future__ import annotations
 
-import re
+from connreg_gate import regex_cache
 
 MARKER = "connreg:"
-_IGNORE = re.compile(r"connreg:\s*ignore(?:\[(?P<providers>[\w\s,.-]*)\])?(?:\s*(?:--|:|-|—)\s*(?P<reason>[^\n]*?))?\s*(?:\*/|-->|$)")
+_IGNORE = regex_cache.compile(r"connreg:\s*ignore(?:\[(?P<providers>[\w\s,.-]*)\])?(?:\s*(?:--|:|-|—)\s*(?P<reason>[^\n]*?))?\s*(?:\*/|-->|$)")
 
 
 def suppression(line: str, provider: str) -> str | None:
