@@ -5,6 +5,11 @@ import os
 from pathlib import Path
 
 
+def caching_off() -> bool:
+    """CONNREG_NO_CACHE set: every cache is neither read nor written."""
+    return bool(os.environ.get("CONNREG_NO_CACHE"))
+
+
 def cache_root() -> Path:
     """$CONNREG_CACHE_DIR, else $XDG_CACHE_HOME, else ~/.cache; then a connreg-gate folder."""
     base = os.environ.get("CONNREG_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")

@@ -42,7 +42,9 @@ _fresh: dict[tuple[str, int], _Program] = {}  # compiled here and not yet on dis
 
 
 def _enabled() -> bool:
-    return _ENGINE is not None and not os.environ.get("CONNREG_NO_CACHE")
+    from connreg_gate.cache_dir import caching_off
+
+    return _ENGINE is not None and not caching_off()
 
 
 def _path() -> Path:

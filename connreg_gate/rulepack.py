@@ -602,7 +602,9 @@ def load_packs(
     suite (and on request), which keeps jsonschema off the pre-commit path.
     """
     builtin = builtin_pack_paths()
-    key = None if validate_builtin or os_env_no_cache() else _cache_key(builtin)
+    from connreg_gate.cache_dir import caching_off
+
+    key = None if validate_builtin or caching_off() else _cache_key(builtin)
     cache = _cache_path(key) if key is not None else None
     cached = _load_builtin_cached(cache, key) if cache is not None and key is not None and cache.exists() else None
     if cached is not None:
@@ -618,7 +620,3 @@ def load_packs(
     return CompiledRules(kept, providers, tuple(packs))
 
 
-def os_env_no_cache() -> bool:
-    import os
-
-    return bool(os.environ.get("CONNREG_NO_CACHE"))

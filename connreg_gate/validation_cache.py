@@ -10,11 +10,10 @@ import os
 from pathlib import Path
 
 from connreg_gate import __version__
+from connreg_gate.cache_dir import cache_root, caching_off
 
 
 def _cache_file() -> Path | None:
-    from connreg_gate.cache_dir import cache_root
-
     return cache_root() / "validated.txt"
 
 
@@ -25,7 +24,7 @@ def _key(kind: str, text: str) -> str:
 
 
 def is_known_valid(kind: str, text: str) -> bool:
-    if os.environ.get("CONNREG_NO_CACHE"):
+    if caching_off():
         return False
     path = _cache_file()
     try:
@@ -35,7 +34,7 @@ def is_known_valid(kind: str, text: str) -> bool:
 
 
 def remember_valid(kind: str, text: str) -> None:
-    if os.environ.get("CONNREG_NO_CACHE"):
+    if caching_off():
         return
     path = _cache_file()
     if path is None:

@@ -1077,9 +1077,10 @@ def test_forked_scan_matches_serial(tmp_path, rules):
     assert forked.files_scanned == serial.files_scanned == 41
 
 
-def test_usage_patterns_do_not_depend_on_how_many_processes_scan(tmp_path, rules):
+def test_usage_patterns_do_not_depend_on_how_many_processes_scan(tmp_path, rules, monkeypatch):
     """Usage searches are capped per chunk of files, not per process: the same tree gives
     the same usage patterns on one core, two or three, however chunks are shared out."""
+    from connreg_gate.discover import scanner as scanner_mod
     from connreg_gate.report import scan_report
 
     files = {f"app/m{i:03d}.py": "import psycopg2\nx = 1\n" for i in range(150)}
@@ -1089,6 +1090,9 @@ def test_usage_patterns_do_not_depend_on_how_many_processes_scan(tmp_path, rules
     listing = list_directory(make_repo(tmp_path / "r", files))
     results = [scan_report.as_dict(scan(listing, rules, workers=w), with_timing=False) for w in (1, 2, 3)]
     assert results[0] == results[1] == results[2]
+    # a tree too big for one chunk number per unit of work queues units of several chunks
+    monkeypatch.setattr(scanner_mod, "_MAX_QUEUED_UNITS", 2)
+    assert scan_report.as_dict(scan(listing, rules, workers=2), with_timing=False) == results[0]
     (pg,) = [c for c in results[0]["connections"] if c["provider"] == "postgres"]
     assert {"read", "write"} <= set(pg["usage_patterns"])
 

@@ -337,6 +337,7 @@ PARALLEL_MIN_FILES = 1000
 # Files are scanned in chunks of SCAN_CHUNK, in listing order: the unit forked
 # scanners take work in, and the unit usage searches are capped in.
 SCAN_CHUNK = 32
+_MAX_QUEUED_UNITS = 16_000  # 4-byte unit numbers: 64,000 bytes fit a pipe's 64 KiB
 # Usage patterns are hints: a file larger than this is not searched for them, and a
 # provider imported in many files (an SDK's own sources) is searched in the first
 # USAGE_MAX_FILES files of each chunk that import it. Counting per chunk, not per
@@ -459,16 +460,14 @@ def _run_forked(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
 
     for cls in {c for _, c in items}:
         matchers.automaton(cls)
-    chunks = [items[i:i + SCAN_CHUNK] for i in range(0, len(items), SCAN_CHUNK)]
+    # Every chunk number is written before forking, so no child holds the pipe's write
+    # end open; a pipe holds 64 KiB, so on huge trees a unit of work is several chunks
+    # (still starting on a chunk boundary, so usage caps count the same).
+    per_unit = SCAN_CHUNK * max(1, -(-len(items) // (SCAN_CHUNK * _MAX_QUEUED_UNITS)))
+    chunks = [items[i:i + per_unit] for i in range(0, len(items), per_unit)]
     queue_r, queue_w = os.pipe()
-    numbers = b"".join(struct.pack("=I", i) for i in range(len(chunks)))
-    if len(numbers) > 60_000:  # a pipe holds 64 KiB: feed the rest while scanning
-        import threading
-
-        threading.Thread(target=_feed, args=(queue_w, numbers), daemon=True).start()
-    else:
-        os.write(queue_w, numbers)
-        os.close(queue_w)
+    os.write(queue_w, b"".join(struct.pack("=I", i) for i in range(len(chunks))))
+    os.close(queue_w)
 
     def work(usage: dict[str, set[str]], done: list[int]) -> list[_Outcome]:
         outcomes = []
@@ -514,14 +513,6 @@ def _run_forked(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
     for k in sorted(set(range(len(chunks))) - set(scanned)):
         outcomes.append(_scan_batch(root, chunks[k], compiled, options, None, matchers, usage))
     return outcomes
-
-
-def _feed(fd: int, data: bytes) -> None:
-    try:
-        while data:
-            data = data[os.write(fd, data):]
-    finally:
-        os.close(fd)
 
 
 # Up to this many files named on the command line, the keyword automaton is an NFA:
