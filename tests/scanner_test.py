@@ -124,6 +124,7 @@ REAL_USAGE = [
     ("driver/s3.go", 'package s3\n\nimport (\n\t"github.com/aws/aws-sdk-go/service/s3"\n)\n', "s3", "s3.import.go"),
     ("apiserver/jwt.go", 'package apiserver\n\nimport jwt "github.com/appleboy/gin-jwt/v2"\n', "jwt", "jwt.import.go"),
     ("notify/email.go", 'package main\n\nimport mail "github.com/xhit/go-simple-mail/v2"\n', "smtp", "smtp.import.go"),
+    ("providers/s3/s3.go", 'package s3\n\nimport (\n\t"github.com/rhnvrm/simples3"\n)\n', "s3", "s3.import.go"),
     ("lib/environment.sh", 'db_url="${db_url:-sqlite3://$data/app.sqlite3?timeout=5000}"\n', "sqlite", "sqlite.url"),
     ("Dockerfile", "FROM alpine\nVOLUME [\"/var/lib/registry\"]\n", "local-files", "local-files.dockerfile.volume"),
     ("config/config.go", 'type Conf struct {\n\tLocalFstoreDir string `toml:"local-filestore-dir"`\n}\n', "local-files",
@@ -779,6 +780,13 @@ TRAPS = [
     ("langchain_aws's Neptune graph is not Bedrock", {
         "driver/neptune.py": "from langchain_aws.graphs import NeptuneAnalyticsGraph, NeptuneGraph\n",
         "requirements.txt": "langchain-aws>=0.2.29\n"}),
+    ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
+        "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
+        '        await send({"type": "websocket.close", "code": self.code})\n')}),
+    ("hosts in translations are prose: a JSON locale, a Rails locale, a Java bundle", {
+        "locales/ar.json": '{"The host of your SMTP server, e.g. smtp.postmarkapp.com": "..."}\n',
+        "config/locales/en.yml": "en:\n  hint: Your Sentry DSN, like https://key@o1.ingest.sentry.io/1\n",
+        "src/main/resources/i18n/messages.properties": "mail.hint=For instance smtp.sendgrid.net\n"}),
     ("phpredis's exception class, a facade import and an abstract DBAL platform", {"cache.php": (
         "<?php\nuse Illuminate\\Support\\Facades\\Cache;\n"
         "try { $x = 1; } catch (\\RedisException $e) {}\n"

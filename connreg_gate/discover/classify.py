@@ -68,6 +68,8 @@ MANIFESTS = {
 }
 CONFIG_EXTS = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".hcl",
                          ".prisma"})
+# Folders of translations: their JSON, YAML and properties files are prose.
+LOCALE_DIRS = frozenset({"locale", "locales", "i18n", "l10n", "lang", "langs", "languages", "translations"})
 # Entrypoints and setup scripts: connection URLs, hosts and env vars, not imports.
 SHELL_EXTS = frozenset({".sh", ".bash", ".zsh"})
 HTML_EXTS = frozenset({".html", ".htm", ".erb", ".haml", ".slim", ".twig", ".hbs", ".ejs", ".njk", ".jinja", ".jinja2", ".cshtml", ".razor", ".liquid"})
@@ -200,15 +202,29 @@ def file_class(path: str) -> str | None:
     if ext in (".yaml", ".yml"):
         if "compose" in lower or _is_deploy_path(path):
             return "deploy"
-        return "config"
+        return None if _in_locale_directory(path) else "config"
     if ext in HTML_EXTS:
         return "html"
     if ext in SHELL_EXTS:
         return "shell"
-    if ext in CONFIG_EXTS or lower in ("dockerfile", "procfile", "containerfile") \
-            or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
+    if ext in CONFIG_EXTS:
+        return None if _in_locale_directory(path) else "config"
+    if lower in ("dockerfile", "procfile", "containerfile") or lower.startswith("dockerfile.") \
+            or lower.endswith(".dockerfile"):
         return "config"
     return None
+
+
+def _in_locale_directory(path: str) -> bool:
+    """Translations (locales/ar.json, config/locales/en.yml): prose such as "your SMTP
+    host, for instance smtp.postmarkapp.com", not configuration."""
+    directory = path.rpartition("/")[0]
+    return bool(directory) and _is_locale_directory(directory)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_locale_directory(directory: str) -> bool:
+    return any(p.lower() in LOCALE_DIRS for p in directory.split("/"))
 
 
 def extension(name: str) -> str:
