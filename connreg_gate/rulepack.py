@@ -189,9 +189,13 @@ _SIGNIN = (
 # A class for one vendor, built or defined: Novu's `new providers_1.SendgridEmailProvider(`,
 # `new SESClient(`, Laravel's `class MailgunTransport`. NAMES come from client_classes.
 _CLIENT_CHANNELS = ("Email", "Mail", "Sms", "SMS", "Text", "Push", "Chat", "Api", "API", "Payment", "Billing")
-_CLIENT_ROLES = ("Provider", "Transport", "Adapter", "Client", "Backend", "Sender", "Mailer", "Gateway")
+_CLIENT_ROLES = ("Provider", "Transport", "Adapter", "Client", "Backend", "Sender", "Mailer", "Gateway", "Driver")
+# Up to three words may stand between the vendor and the role: Griptape's
+# `class DatadogObservabilityDriver`, `AmazonSqsEventListenerDriver`. Not a test double's
+# (`StripeMockClient`).
 _CLIENT_CLASS = (
-    r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:" + "|".join(_CLIENT_CHANNELS) + r")?"
+    r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:" + "|".join(_CLIENT_CHANNELS)
+    + r"|(?!Mock|Fake|Stub|Dummy|Test)[A-Z][a-z0-9]+){0,3}"
     r"(?:" + "|".join(_CLIENT_ROLES) + r")\b"
 )
 

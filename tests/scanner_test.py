@@ -511,6 +511,14 @@ REAL_USAGE = [
      "vonage.call.client_class"),
     ("Mail/Transport/MailgunTransport.php", "<?php\nclass MailgunTransport extends Transport\n{\n}\n", "mailgun",
      "mailgun.call.client_class"),
+    # several words between the vendor and the role (Griptape's drivers)
+    ("drivers/observability/datadog_observability_driver.py",
+     "@define\nclass DatadogObservabilityDriver(OpenTelemetryObservabilityDriver):\n    pass\n", "datadog",
+     "datadog.call.client_class"),
+    # a framework's backend for local disk, beside its cloud ones
+    ("drivers/file_manager/local_file_manager_driver.py",
+     "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
+     "local-files.call.local_backend_class"),
     # a branch on the sign-in provider in use (Flask-AppBuilder's OAuth user info)
     ("security/manager.py", 'if provider == "okta":\n    data = self.appbuilder.sm.oauth_remotes[provider].get("userinfo")\n',
      "okta", "okta.call.driver_check"),
@@ -780,6 +788,11 @@ TRAPS = [
     ("langchain_aws's Neptune graph is not Bedrock", {
         "driver/neptune.py": "from langchain_aws.graphs import NeptuneAnalyticsGraph, NeptuneGraph\n",
         "requirements.txt": "langchain-aws>=0.2.29\n"}),
+    ("a test double of a vendor class, and Local backends that are compute or memory", {
+        "payments/fakes.py": "class StripeMockClient:\n    pass\n",
+        "drivers/rerank/local_rerank_driver.py": "class LocalRerankDriver(BaseRerankDriver):\n    pass\n",
+        "drivers/memory/local_memory.py": "class LocalMemoryDriver(BaseMemoryDriver):\n    pass\n",
+        "secrets/local_filesystem.py": "class LocalFilesystemBackend(BaseSecretsBackend, LoggingMixin):\n    pass\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
