@@ -579,7 +579,10 @@ def _dump_builtin(path: Path, key: str, providers: dict[str, Provider], rules: l
         tmp.write_bytes(payload)
         os.replace(tmp, path)
     except (OSError, ValueError):
-        pass  # a read-only home (or an odd value) only costs speed
+        return  # a read-only home (or an odd value) only costs speed
+    from connreg_gate.cache_dir import prune
+
+    prune(path, "packs-*.marshal", keep=4)  # a few installs side by side keep theirs
 
 
 def _load_builtin_cached(path: Path, key: str) -> tuple[dict[str, Provider], list[Rule], list[str], dict[str, str]] | None:

@@ -1,6 +1,7 @@
 """The on-disk cache of compiled regex programs must never change what a pattern matches."""
 from __future__ import annotations
 
+import marshal
 import os
 import re
 from pathlib import Path
@@ -67,18 +68,32 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten():
     assert pat.search("import Stripe") is not None
     regex_cache.save()
     regex_cache._forget_loaded()
-    assert regex_cache._load().get((r"\bstripe\b", int(re.IGNORECASE))) is not None
+    assert regex_cache.stored(r"\bstripe\b", re.IGNORECASE) is not None
 
 
 def test_a_program_the_engine_rejects_is_compiled_afresh(monkeypatch):
     regex_cache.compile(r"redis://\S+")
     regex_cache.save()
     regex_cache._forget_loaded()
-    stored = regex_cache._load()
-    flags, code, groups, groupindex, indexgroup = stored[(r"redis://\S+", 0)]
-    stored[(r"redis://\S+", 0)] = (flags, [0, 1, 2], groups, groupindex, indexgroup)  # not valid SRE code
+    on_file = regex_cache._load()
+    slot = regex_cache._slot(r"redis://\S+", 0)
+    rx, fl, flags, code, groups, groupindex, indexgroup = marshal.loads(on_file[slot])
+    on_file[slot] = marshal.dumps((rx, fl, flags, [0, 1, 2], groups, groupindex, indexgroup))  # not valid SRE code
     pat = regex_cache.compile(r"redis://\S+")
     assert pat.search("url = redis://cache:6379/0").group(0) == "redis://cache:6379/0"
+
+
+def test_two_patterns_filed_in_one_slot_never_get_each_others_program(monkeypatch):
+    monkeypatch.setattr(regex_cache, "_slot", lambda regex, flags: 7)  # every pattern collides
+    regex_cache.compile(r"\bmongodb://\S+")
+    regex_cache.save()
+    regex_cache._forget_loaded()
+    pat = regex_cache.compile(r"\bredis://\S+")  # the slot holds mongodb's program
+    assert pat.search("redis://cache:6379") is not None and pat.search("mongodb://db") is None
+    regex_cache.save()
+    regex_cache._forget_loaded()
+    assert regex_cache.stored(r"\bredis://\S+") is not None  # the newer pattern took the slot
+    assert regex_cache.stored(r"\bmongodb://\S+") is None
 
 
 def test_a_bad_pattern_fails_as_re_compile_fails():
@@ -104,4 +119,4 @@ def test_a_forked_scan_stores_what_its_child_compiled(tmp_path, rules):
     result = scan(list_directory(repo), rules, ScanOptions(), workers=2)
     assert "twilio" in [c.provider for c in result.connections]
     regex_cache._forget_loaded()
-    assert (twilio_import.regex, int(twilio_import.flags)) in regex_cache._load()
+    assert regex_cache.stored(twilio_import.regex, twilio_import.flags) is not None

@@ -1083,6 +1083,24 @@ def test_builtin_pack_cache_matches_a_fresh_load_and_follows_edits(tmp_path, mon
     assert marshal.loads(path.read_bytes()) == stored  # rewritten for these packs
 
 
+def test_old_pack_caches_are_pruned_when_the_packs_change(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from connreg_gate import rulepack
+
+    packs = tmp_path / "packs"
+    shutil.copytree(Path(rulepack.__file__).parent / "rules", packs)
+    monkeypatch.setattr(rulepack, "builtin_pack_paths", lambda: sorted(packs.glob("*.yaml")))
+    cache = Path(os.environ["CONNREG_CACHE_DIR"])
+    for n in range(7):  # seven edits of the packs: seven cache keys
+        sms = packs / "sms.yaml"
+        sms.write_text(sms.read_text() + f"# edit {n}\n")
+        rulepack.load_packs()
+        assert rulepack._cache_path(rulepack._cache_key(rulepack.builtin_pack_paths())).exists()
+    assert len(list(cache.rglob("packs-*.marshal"))) == 4  # the newest, and three before it
+
+
 def test_forked_scan_matches_serial(tmp_path, rules):
     """Large trees are split across forked children; the result must not change."""
     from connreg_gate.report import scan_report
