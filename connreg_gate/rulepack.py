@@ -174,6 +174,10 @@ _DRIVER_CLASS = (
     r"\bclass\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
     r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport)\b"
 )
+# PHP's PEAR-style names end with the driver: Horde's `class Horde_Cache_Storage_Mongo`,
+# Zend 1's `class Zend_Db_Adapter_Mysqli`.
+_PEAR_DRIVER_CLASS = r"\bclass\s+[A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:NAMES)\b"
+
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
 # Auth0OAuth2`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
@@ -318,6 +322,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                       re.IGNORECASE)
         template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt), ["class " + d for d in drivers],
                       re.IGNORECASE)
+        template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt), ["_" + d for d in drivers],
+                      re.IGNORECASE, file_classes=frozenset({"php"}))
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),

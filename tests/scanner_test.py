@@ -515,6 +515,23 @@ REAL_USAGE = [
     ("drivers/observability/datadog_observability_driver.py",
      "@define\nclass DatadogObservabilityDriver(OpenTelemetryObservabilityDriver):\n    pass\n", "datadog",
      "datadog.call.client_class"),
+    # PHP's PEAR-style driver classes (Horde, Zend 1)
+    ("Horde/Cache/Storage/Mongo.php", "<?php\nclass Horde_Cache_Storage_Mongo extends Horde_Cache_Storage_Base\n{\n}\n",
+     "mongodb", "mongodb.call.pear_driver_class"),
+    ("Horde/SessionHandler/Storage/Memcache.php",
+     "<?php\nclass Horde_SessionHandler_Storage_Memcache extends Horde_SessionHandler_Storage\n{\n}\n", "memcached",
+     "memcached.call.pear_driver_class"),
+    ("Horde/Vfs/File.php", "<?php\nclass Horde_Vfs_File extends Horde_Vfs_Base\n{\n}\n", "local-files",
+     "local-files.call.pear_file_class"),
+    # clients handed in by name, Google's discovery client, NestJS transports
+    ("contrib/mongodb.py", "class MongoTarget(Target):\n    def __init__(self, mongo_client, index, collection):\n"
+     "        self._mongo_client = mongo_client\n", "mongodb", "mongodb.call.client_variable"),
+    ("contrib/bigquery.py", 'self.client = discovery.build("bigquery", "v2", cache_discovery=False)\n', "bigquery",
+     "bigquery.call.discovery_client"),
+    ("src/main.ts", "app.connectMicroservice({\n  transport: Transport.KAFKA,\n  options: { client: { brokers } },\n});\n",
+     "kafka", "kafka.call.nestjs_transport"),
+    ("health/microservice.health.js", "const probeDefaults = { [Transport.RMQ]: { noAssert: true } };\n", "rabbitmq",
+     "rabbitmq.call.nestjs_transport"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -793,6 +810,9 @@ TRAPS = [
         "drivers/rerank/local_rerank_driver.py": "class LocalRerankDriver(BaseRerankDriver):\n    pass\n",
         "drivers/memory/local_memory.py": "class LocalMemoryDriver(BaseMemoryDriver):\n    pass\n",
         "secrets/local_filesystem.py": "class LocalFilesystemBackend(BaseSecretsBackend, LoggingMixin):\n    pass\n"}),
+    ("PEAR-style classes that are not a driver, and a property named for one", {"Horde/Mongo/Exception.php": (
+        "<?php\nclass Horde_Mongo_Exception extends Horde_Exception_Wrapped\n{\n}\n"
+        "class Horde_File_Csv\n{\n    protected $_redis_prefix = 'x';\n}\n")}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
