@@ -169,11 +169,16 @@ _DRIVER_CHECK = (
     r"|['\"](?:NAMES)['\"]\.equals(?:IgnoreCase)?\(\s*[\w.]*?(?:product|driver|dialect|database|vendor|db)\w*\s*\)"
 )
 # A class written for one database: Quartz's MSSQLDelegate, Spring's
-# SqlServerMaxValueIncrementer, Laravel's MySqlConnection and PostgresGrammar.
+# SqlServerMaxValueIncrementer, Laravel's MySqlConnection and PostgresGrammar, gorp's
+# `type PostgresDialect struct` in Go.
 _DRIVER_CLASS = (
-    r"\bclass\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
+    r"\b(?:class|type)\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
     r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport)\b"
 )
+# The role first and the database last: rate-limiter-flexible's `class RateLimiterDynamo`,
+# Keyv's `class KeyvRedis`.
+_DRIVER_LAST_ROLES = ("Limiter", "Store", "Storage", "Backend", "Adapter", "Cache", "Driver", "Keyv")
+_DRIVER_CLASS_LAST = r"\bclass\s+\w*?(?:" + "|".join(_DRIVER_LAST_ROLES) + r")(?:NAMES)\b"
 # PHP's PEAR-style names end with the driver: Horde's `class Horde_Cache_Storage_Mongo`,
 # Zend 1's `class Zend_Db_Adapter_Mysqli`.
 _PEAR_DRIVER_CLASS = r"\bclass\s+[A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:NAMES)\b"
@@ -320,10 +325,12 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         alt = _escaped_alternation(drivers)
         template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt), [q + d for d in drivers for q in "'\":"],
                       re.IGNORECASE)
-        template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt), ["class " + d for d in drivers],
-                      re.IGNORECASE)
+        template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt),
+                      [k + " " + d for k in ("class", "type") for d in drivers], re.IGNORECASE)
         template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt), ["_" + d for d in drivers],
                       re.IGNORECASE, file_classes=frozenset({"php"}))
+        template_call("driver_class_last", _DRIVER_CLASS_LAST.replace("NAMES", alt),
+                      [r.lower() + d for r in _DRIVER_LAST_ROLES for d in drivers], re.IGNORECASE)
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),

@@ -532,6 +532,23 @@ REAL_USAGE = [
      "kafka", "kafka.call.nestjs_transport"),
     ("health/microservice.health.js", "const probeDefaults = { [Transport.RMQ]: { noAssert: true } };\n", "rabbitmq",
      "rabbitmq.call.nestjs_transport"),
+    # EventMachine's drivers, fog's storage providers, caches on disk, role-first classes
+    ("lib/em-synchrony/em-redis.rb", "begin\n  require 'em-redis'\nrescue LoadError\nend\n", "redis",
+     "redis.import.ruby"),
+    ("lib/em-synchrony/amqp.rb", 'begin\n  require "amqp"\nend\n', "rabbitmq", "rabbitmq.import.ruby"),
+    ("config/initializers/asset_sync.rb", "AssetSync.configure do |config|\n  config.fog_provider = 'AWS'\nend\n",
+     "s3", "s3.call.fog_aws"),
+    ("lib/asset_sync/config.rb", "options.merge!({\n  :google_storage_access_key_id => google_storage_access_key_id,\n})\n",
+     "gcs", "gcs.call.fog_google"),
+    ("flask_caching/backends/filesystemcache.py",
+     "from cachelib import FileSystemCache as CachelibFileSystemCache\n", "local-files",
+     "local-files.call.file_cache_class"),
+    ("settings.py", "CACHES = {'default': {'BACKEND': 'django.core.cache.backends.filebased.FileBasedCache'}}\n",
+     "local-files", "local-files.call.file_cache_class"),
+    ("lib/RateLimiterDynamo.js", "class RateLimiterDynamo extends RateLimiterStoreAbstract {\n}\n", "dynamodb",
+     "dynamodb.call.driver_class_last"),
+    ("dialect.go", "package gorp\n\ntype PostgresDialect struct {\n\tsuffix string\n}\n", "postgres",
+     "postgres.call.driver_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -813,6 +830,9 @@ TRAPS = [
     ("PEAR-style classes that are not a driver, and a property named for one", {"Horde/Mongo/Exception.php": (
         "<?php\nclass Horde_Mongo_Exception extends Horde_Exception_Wrapped\n{\n}\n"
         "class Horde_File_Csv\n{\n    protected $_redis_prefix = 'x';\n}\n")}),
+    ("a RAID controller's disk cache attribute", {
+        "plugins/raid/class.raid.inc.php": "<?php\n$dev->addAttribute(\"DiskCache\", $device[\"diskcache\"]);\n",
+        "plugins/raid/js/raid_bootstrap.js": 'if (items[i]["@attributes"].DiskCache !== undefined) { x = 1; }\n'}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
@@ -1271,3 +1291,23 @@ def test_a_url_ends_at_a_lone_brace_and_keeps_its_placeholders(tmp_path, rules):
     by = {c.provider: c for c in result.connections}
     assert by["redis"].endpoints == ("redis://cache.internal:6379",)
     assert by["rabbitmq"].endpoints == ("amqp://#{user}@#{host}:5672/vhost",)
+
+
+def test_an_installed_gems_spec_names_its_dependencies_as_percent_literals(tmp_path, rules):
+    # As RubyGems writes a spec: runtime and development dependencies, then all of them
+    # again as plain add_dependency for old RubyGems, which must not make pg a runtime one.
+    spec = """Gem::Specification.new do |s|
+  s.name = "rollout".freeze
+  if s.respond_to? :add_runtime_dependency then
+    s.add_runtime_dependency(%q<redis>.freeze, ["~> 4.0"])
+    s.add_development_dependency(%q<pg>.freeze, [">= 0"])
+  else
+    s.add_dependency(%q<redis>.freeze, ["~> 4.0"])
+    s.add_dependency(%q<pg>.freeze, [">= 0"])
+  end
+end
+"""
+    result = run(tmp_path, {"specifications/rollout-2.5.0.gemspec": spec}, rules)
+    assert providers(result) == ["redis"]
+    assert providers(result, include_test=True) == ["postgres", "redis"]
+    assert [line for _, line, _ in evidence(result, "redis")] == [4]

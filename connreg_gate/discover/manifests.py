@@ -182,10 +182,29 @@ def gemfile(path: str, text: str) -> Iterator[Dependency]:
 
 
 def gemspec(path: str, text: str) -> Iterator[Dependency]:
+    """A gem's own spec; an installed gem's spec as RubyGems writes it names each gem as
+    a percent literal: s.add_runtime_dependency(%q<redis>.freeze, ["~> 4.0"])."""
+    # Such a spec also repeats every dependency, development ones included, as a plain
+    # add_dependency in the `else` of `if s.respond_to? :add_runtime_dependency`, for
+    # RubyGems too old to tell them apart: that branch is skipped.
+    fallback = in_check = False
     for i, line in enumerate(text.splitlines(), 1):
-        m = re.match(r"""^\s*\w+\.add_(runtime_|development_)?dependency\s*\(?\s*['"]([\w.\-]+)['"]""", line)
+        stripped = line.strip()
+        if re.match(r"if\s+\w+\.respond_to\?\s*:add_runtime_dependency\b", stripped):
+            in_check = True
+            continue
+        if in_check and stripped == "else":
+            fallback = True
+            continue
+        if in_check and stripped == "end":
+            fallback = in_check = False
+            continue
+        if fallback:
+            continue
+        m = re.match(r"""^\s*\w+\.add_(runtime_|development_)?dependency\s*\(?\s*(?:['"]([\w.\-]+)['"]|%q<([\w.\-]+)>)""",
+                     line)
         if m:
-            yield Dependency("gem", m.group(2), i, m.group(1) == "development_")
+            yield Dependency("gem", m.group(2) or m.group(3), i, m.group(1) == "development_")
 
 
 _POM_DEP = regex_cache.compile(r"<dependency>(.*?)</dependency>", re.DOTALL)
