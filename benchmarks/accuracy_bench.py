@@ -6,8 +6,9 @@ benchmarks/accuracy_labels.yaml (what a careful reviewer lists for each app).
     python benchmarks/accuracy_bench.py --show-evidence  # print where each provider was found
 
 The apps come from registries anyone can reach: PyPI wheels, npm tarballs, Debian
-packages (PHP and Ruby apps ship their sources, Go -dev packages ship Go sources) and
-the upstream tarballs Debian keeps in its pool (debian_orig). A wheel has no pyproject.toml, so its
+packages (PHP and Ruby apps ship their sources, Go -dev packages ship Go sources),
+the upstream tarballs Debian keeps in its pool (debian_orig), and for a Python project
+PyPI has no wheel for, its source release (pypi_sdist). A wheel has no pyproject.toml, so its
 Requires-Dist lines are written back as requirements.txt (runtime and optional
 extras) and requirements-dev.txt (dev/test/lint extras), as the project's own manifest
 would declare them.
@@ -52,6 +53,22 @@ def fetch(app: dict, dest: Path) -> None:
             with zipfile.ZipFile(wheel) as zf:
                 zf.extractall(dest)
             _requirements_from_metadata(dest)
+        elif "pypi_sdist" in src:
+            # a project PyPI has no wheel for: its source release, setup.py or
+            # pyproject.toml included, as the project's own tree
+            name, _, version = src["pypi_sdist"].partition("==")
+            with urllib.request.urlopen(f"https://pypi.org/pypi/{name}/json", timeout=60) as resp:
+                project = json.load(resp)
+            url = next(u["url"] for u in project["releases"][version] if u["packagetype"] == "sdist")
+            archive = Path(tmp) / url.rsplit("/", 1)[1]
+            with urllib.request.urlopen(url, timeout=120) as resp:
+                archive.write_bytes(resp.read())
+            tree = Path(tmp) / "tree"
+            with tarfile.open(archive) as tf:
+                tf.extractall(tree, filter="data")
+            (top,) = list(tree.iterdir())
+            shutil.rmtree(dest)
+            shutil.move(str(top), str(dest))
         elif "npm" in src:
             # one package, or several (each under its own name) when the app is split across them
             packages = src["npm"] if isinstance(src["npm"], list) else [src["npm"]]
