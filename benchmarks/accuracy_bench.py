@@ -150,6 +150,10 @@ def main() -> int:
                     help="fetch the apps and stop, so a reviewer can label them before any scan")
     args = ap.parse_args()
     labels = yaml.safe_load(args.labels.read_text(encoding="utf-8"))
+    names = [app["name"] for app in labels["apps"]]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # an app labelled again would count twice, and share one fetched tree
+        raise SystemExit(f"{args.labels}: labelled more than once: {', '.join(twice)}")
     if args.only:
         unknown = set(args.only) - {app["name"] for app in labels["apps"]}
         if unknown:
