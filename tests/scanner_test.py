@@ -833,6 +833,9 @@ TRAPS = [
     ("a RAID controller's disk cache attribute", {
         "plugins/raid/class.raid.inc.php": "<?php\n$dev->addAttribute(\"DiskCache\", $device[\"diskcache\"]);\n",
         "plugins/raid/js/raid_bootstrap.js": 'if (items[i]["@attributes"].DiskCache !== undefined) { x = 1; }\n'}),
+    ("a licence saved as a web page, analytics snippet and all", {"LICENSE-MERGELY.html": (
+        "<html><head><script async src=\"https://www.googletagmanager.com/gtag/js?id=UA-1234-1\"></script>"
+        "</head><body>MIT License</body></html>\n")}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),

@@ -204,7 +204,9 @@ def file_class(path: str) -> str | None:
             return "deploy"
         return None if _in_locale_directory(path) else "config"
     if ext in HTML_EXTS:
-        return "html"
+        # a licence kept as a web page (Kallithea's LICENSE-MERGELY.html, saved with the
+        # site's analytics snippet) is a document, not one of the app's pages
+        return None if lower.startswith(("license", "licence", "copying", "notice")) else "html"
     if ext in SHELL_EXTS:
         return "shell"
     if ext in CONFIG_EXTS:
