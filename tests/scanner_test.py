@@ -549,6 +549,17 @@ REAL_USAGE = [
      "dynamodb.call.driver_class_last"),
     ("dialect.go", "package gorp\n\ntype PostgresDialect struct {\n\tsuffix string\n}\n", "postgres",
      "postgres.call.driver_class"),
+    # Cassandra through cassio, MCP's SSE transport from a bundle, an LLM picked by name,
+    # an agent's file-writing tool
+    ("vectordb/cassandra/index.py", "from cassio.table.base_table import BaseTable\n", "cassandra",
+     "cassandra.import.python"),
+    ("lib/index.js", "this.transport = new import_sse.SSEClientTransport(new URL(config.server.url), {});\n", "sse",
+     "sse.call.mcp_transport"),
+    ("rag/embedding_service.py", 'if self.config.provider == "openai":\n    pass\nelif self.config.provider == '
+     '"huggingface":\n    base_config["config"] = {"api_key": self.config.api_key}\n', "huggingface",
+     "huggingface.call.driver_check"),
+    ("tools/file_writer_tool/file_writer_tool.py", "class FileWriterTool(BaseTool):\n    name: str = 'File Writer'\n",
+     "local-files", "local-files.call.file_writer_tool"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -836,6 +847,9 @@ TRAPS = [
     ("a licence saved as a web page, analytics snippet and all", {"LICENSE-MERGELY.html": (
         "<html><head><script async src=\"https://www.googletagmanager.com/gtag/js?id=UA-1234-1\"></script>"
         "</head><body>MIT License</body></html>\n")}),
+    ("a model family's request shape on Bedrock, and React's SuspenseList order", {
+        "configs/llms/aws_bedrock.py": 'if self.provider == "mistral":\n    body = {"prompt": prompt}\n',
+        "deps/react-dom.js": "switch (revealOrder) {\n  case 'together': {\n    break;\n  }\n}\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
