@@ -560,6 +560,7 @@ REAL_USAGE = [
      "huggingface.call.driver_check"),
     ("tools/file_writer_tool/file_writer_tool.py", "class FileWriterTool(BaseTool):\n    name: str = 'File Writer'\n",
      "local-files", "local-files.call.file_writer_tool"),
+    ("configs/jets3t.properties", "gsservice.gs-endpoint=commondatastorage.googleapis.com\n", "gcs", "gcs.host"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -905,11 +906,15 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         "log4j-spring-cloud-config-samples/app/docker-compose.yml": "services:\n  mq:\n    image: nats:2\n",
         "meltano/schemas/meltano.schema.json": '{"examples": [{"SNOWFLAKE_ACCOUNT": "my.account"}]}\n',
         "microbench/src/main/java/ExampleHeaders.java": 'h.put(":authority", "pubsub.googleapis.com");\n',
+        # c3p0's settings for its test suite, and Google's CI scripts
+        "test-properties/c3p0.properties": "c3p0.jdbcUrl=jdbc:mongodb://localhost/c3p0-test\n",
+        ".kokoro/readme.sh": "export SENTRY_DSN=https://key@o1.ingest.sentry.io/1\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
     assert by["rabbitmq"].test_only and by["postgres"].test_only and by["nats"].test_only
     assert by["snowflake"].test_only and by["google-pubsub"].test_only
+    assert by["mongodb"].test_only and by["sentry"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 

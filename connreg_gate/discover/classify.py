@@ -90,12 +90,13 @@ _EXAMPLE_DIR_RE = regex_cache.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples
 # (testimonials) do not match.
 _TEST_DIR_RE = regex_cache.compile(
     r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
-    r"|suites?|resources|fixtures?)|[a-z0-9]+[-_]tests?")
+    r"|suites?|resources|fixtures?|properties|config|configs|settings)|[a-z0-9]+[-_]tests?")
 # Gradle and Maven source sets in camelCase: src/integTest, src/functionalTest,
 # src/testFixtures, src/testUtils ("latest" has no capital T, so it stays app code).
 _CAMEL_TEST_DIR_RE = regex_cache.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
 # CI service containers exist for the test suite.
-CI_DIRS = frozenset({".github", ".circleci", ".buildkite", ".bluemix"})  # .bluemix: IBM Cloud toolchains
+# .bluemix: IBM Cloud toolchains; .kokoro: Google's CI scripts (google-oauth-client-java)
+CI_DIRS = frozenset({".github", ".circleci", ".buildkite", ".bluemix", ".kokoro", ".gitlab", ".woodpecker"})
 EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "demo", "demos", "docs", "doc", "documentation",
                           "xdocs", "stories"})
 
