@@ -329,8 +329,9 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                       [k + " " + d for k in ("class", "type") for d in drivers], re.IGNORECASE)
         template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt), ["_" + d for d in drivers],
                       re.IGNORECASE, file_classes=frozenset({"php"}))
-        template_call("driver_class_last", _DRIVER_CLASS_LAST.replace("NAMES", alt),
-                      [r.lower() + d for r in _DRIVER_LAST_ROLES for d in drivers], re.IGNORECASE)
+        if spec.get("category") in ("database", "cache"):  # stores: where this naming is seen
+            template_call("driver_class_last", _DRIVER_CLASS_LAST.replace("NAMES", alt),
+                          [r.lower() + d for r in _DRIVER_LAST_ROLES for d in drivers], re.IGNORECASE)
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),

@@ -107,7 +107,7 @@ class _Matchers:
             self._all = (auto, [tuple(table[w].values()) for w in words])
         auto, rules = self._all
         if self._classes is None:
-            self._classes = frozenset(c for rs in rules for r in rs for c in r.file_classes)
+            self._classes = frozenset().union(*(r.file_classes for r in self._rules if r.pattern is not None))
         built = (auto, _RulesForClass(rules, cls)) if cls in self._classes else None
         self._automata[cls] = built
         return built
