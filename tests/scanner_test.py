@@ -561,6 +561,8 @@ REAL_USAGE = [
     ("tools/file_writer_tool/file_writer_tool.py", "class FileWriterTool(BaseTool):\n    name: str = 'File Writer'\n",
      "local-files", "local-files.call.file_writer_tool"),
     ("configs/jets3t.properties", "gsservice.gs-endpoint=commondatastorage.googleapis.com\n", "gcs", "gcs.host"),
+    ("Horde/Queue/Storage/Sqs.php", "<?php\nclass Horde_Queue_Storage_Sqs extends Horde_Queue_Storage\n{\n}\n", "sqs",
+     "sqs.call.pear_driver_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
