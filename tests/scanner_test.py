@@ -563,6 +563,10 @@ REAL_USAGE = [
     ("configs/jets3t.properties", "gsservice.gs-endpoint=commondatastorage.googleapis.com\n", "gcs", "gcs.host"),
     ("Horde/Queue/Storage/Sqs.php", "<?php\nclass Horde_Queue_Storage_Sqs extends Horde_Queue_Storage\n{\n}\n", "sqs",
      "sqs.call.pear_driver_class"),
+    ("lib/camping/server.rb", "Camping::Models::Base.establish_connection(\n  :adapter => 'sqlite3',\n"
+     "  :database => options[:database]\n)\n", "sqlite", "sqlite.ruby.adapter"),
+    ("db/connect.rb", 'ActiveRecord::Base.establish_connection(adapter: "postgresql", host: ENV["DB_HOST"])\n', "postgres",
+     "postgres.ruby.adapter"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
