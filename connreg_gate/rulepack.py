@@ -197,15 +197,20 @@ _SIGNIN = (
 )
 # A class for one vendor, built or defined: Novu's `new providers_1.SendgridEmailProvider(`,
 # `new SESClient(`, Laravel's `class MailgunTransport`. NAMES come from client_classes.
-_CLIENT_CHANNELS = ("Email", "Mail", "Sms", "SMS", "Text", "Push", "Chat", "Api", "API", "Payment", "Billing")
+_CLIENT_CHANNELS = ("Email", "Mail", "Sms", "SMS", "Text", "Push", "Chat", "Api", "API", "Payment", "Billing",
+                    "Webhook", "Webhooks", "Event", "Events")
 _CLIENT_ROLES = ("Provider", "Transport", "Adapter", "Client", "Backend", "Sender", "Mailer", "Gateway", "Driver")
+# A webhook or event handler named for the vendor: django-post_office's
+# `class SESWebhookHandler`, a `StripeWebhookHandler`. Not any handler: Resend is also a
+# verb (`ResendVerificationHandler`).
+_CLIENT_HANDLER = r"(?:Webhooks?|Events?)Handler"
 # Up to three words may stand between the vendor and the role: Griptape's
 # `class DatadogObservabilityDriver`, `AmazonSqsEventListenerDriver`. Not a test double's
 # (`StripeMockClient`).
 _CLIENT_CLASS = (
     r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:" + "|".join(_CLIENT_CHANNELS)
     + r"|(?!Mock|Fake|Stub|Dummy|Test)[A-Z][a-z0-9]+){0,3}"
-    r"(?:" + "|".join(_CLIENT_ROLES) + r")\b"
+    r"(?:" + "|".join(_CLIENT_ROLES) + "|" + _CLIENT_HANDLER + r")\b"
 )
 
 

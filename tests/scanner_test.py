@@ -567,6 +567,8 @@ REAL_USAGE = [
      "  :database => options[:database]\n)\n", "sqlite", "sqlite.ruby.adapter"),
     ("db/connect.rb", 'ActiveRecord::Base.establish_connection(adapter: "postgresql", host: ENV["DB_HOST"])\n', "postgres",
      "postgres.ruby.adapter"),
+    ("post_office/webhooks/ses.py", "class SESWebhookHandler(BaseWebhookHandler):\n    pass\n", "ses",
+     "ses.call.client_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -857,6 +859,9 @@ TRAPS = [
     ("a model family's request shape on Bedrock, and React's SuspenseList order", {
         "configs/llms/aws_bedrock.py": 'if self.provider == "mistral":\n    body = {"prompt": prompt}\n',
         "deps/react-dom.js": "switch (revealOrder) {\n  case 'together': {\n    break;\n  }\n}\n"}),
+    ("Firebase's Admin SDK as a dependency, used for Cloud Messaging only", {
+        "requirements.txt": "Django\nfirebase-admin\n",
+        "push_notifications/gcm.py": "from firebase_admin import messaging\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
