@@ -569,6 +569,8 @@ REAL_USAGE = [
      "postgres.ruby.adapter"),
     ("post_office/webhooks/ses.py", "class SESWebhookHandler(BaseWebhookHandler):\n    pass\n", "ses",
      "ses.call.client_class"),
+    ("paypal/standard/conf.py", 'POSTBACK_ENDPOINT = "https://ipnpb.paypal.com/cgi-bin/webscr"\n', "paypal",
+     "paypal.host"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -862,6 +864,7 @@ TRAPS = [
     ("Firebase's Admin SDK as a dependency, used for Cloud Messaging only", {
         "requirements.txt": "Django\nfirebase-admin\n",
         "push_notifications/gcm.py": "from firebase_admin import messaging\n"}),
+    ("a PayPal donate link", {"conf/interwiki.conf": "paypal    https://www.paypal.com/cgi-bin/webscr?cmd=_xclick\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
@@ -920,12 +923,13 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         # c3p0's settings for its test suite, and Google's CI scripts
         "test-properties/c3p0.properties": "c3p0.jdbcUrl=jdbc:mongodb://localhost/c3p0-test\n",
         ".kokoro/readme.sh": "export SENTRY_DSN=https://key@o1.ingest.sentry.io/1\n",
+        "test_haystack/settings.py": "import clickhouse_connect\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
     assert by["rabbitmq"].test_only and by["postgres"].test_only and by["nats"].test_only
     assert by["snowflake"].test_only and by["google-pubsub"].test_only
-    assert by["mongodb"].test_only and by["sentry"].test_only
+    assert by["mongodb"].test_only and by["sentry"].test_only and by["clickhouse"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
 
 

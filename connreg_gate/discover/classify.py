@@ -86,11 +86,11 @@ TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing",
 # samples/sample-app, demo_site, log4j-spring-cloud-config-samples.
 _EXAMPLE_DIR_RE = regex_cache.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples?|demos?)(?:[-_][a-z0-9_-]*)?")
 # Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
-# integration-tests, load_test. Plain words that merely start with "test"
-# (testimonials) do not match.
+# integration-tests, load_test, and a Django test project named test_<app> (Haystack's
+# test_haystack). Plain words that merely start with "test" (testimonials) do not match.
 _TEST_DIR_RE = regex_cache.compile(
     r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
-    r"|suites?|resources|fixtures?|properties|config|configs|settings)|[a-z0-9]+[-_]tests?")
+    r"|suites?|resources|fixtures?|properties|config|configs|settings)|[a-z0-9]+[-_]tests?|tests?_[a-z0-9_]+")
 # Gradle and Maven source sets in camelCase: src/integTest, src/functionalTest,
 # src/testFixtures, src/testUtils ("latest" has no capital T, so it stays app code).
 _CAMEL_TEST_DIR_RE = regex_cache.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
