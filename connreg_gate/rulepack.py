@@ -151,10 +151,11 @@ _ENV_READ = (
 # code that branches on the database, cache or identity provider in use: $this->driver ===
 # 'pgsql', case 'sqlsrv':, sessionStore === 'redis' (Keystone), dialect.name == "postgresql",
 # dbName.startsWith("postgres"), dialect.name in ['postgresql', 'mssql'], Flask-AppBuilder's
-# `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`.
+# `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`, and through a
+# getter with one plain argument: Objection's `getDialect(knex) === 'postgresql'`.
 _DRIVER_CHECK = (
     r"(?:(?:driver|driver_?name|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
-    r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\(\))?\s*[=!]==?\s*"
+    r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\([\w$.]*\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"

@@ -571,6 +571,8 @@ REAL_USAGE = [
      "ses.call.client_class"),
     ("paypal/standard/conf.py", 'POSTBACK_ENDPOINT = "https://ipnpb.paypal.com/cgi-bin/webscr"\n', "paypal",
      "paypal.host"),
+    ("lib/utils/knexUtils.js", "function isPostgres(knex) {\n  return getDialect(knex) === 'postgresql';\n}\n",
+     "postgres", "postgres.call.driver_check"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
