@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import zlib
 from pathlib import Path
 
 try:  # CPython's internals: re._parser/_compiler from 3.11, sre_parse/sre_compile before
@@ -47,8 +48,6 @@ _fresh: dict[int, bytes] = {}  # compiled here and not yet on disk
 def _slot(regex: str, flags: int) -> int:
     """Where a pattern's program is filed. Two patterns may share a slot: the stored
     pattern is compared on load, and the later one simply replaces the other."""
-    import zlib
-
     return zlib.crc32(f"{flags}\0{regex}".encode("utf-8", "surrogatepass"))
 
 
