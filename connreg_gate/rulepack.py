@@ -171,10 +171,10 @@ _DRIVER_CHECK = (
 )
 # A class written for one database: Quartz's MSSQLDelegate, Spring's
 # SqlServerMaxValueIncrementer, Laravel's MySqlConnection and PostgresGrammar, gorp's
-# `type PostgresDialect struct` in Go.
+# `type PostgresDialect struct` in Go, peewee's `class CockroachDatabase`.
 _DRIVER_CLASS = (
     r"\b(?:class|type)\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
-    r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport)\b"
+    r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport|Database)\b"
 )
 # The role first and the database last: rate-limiter-flexible's `class RateLimiterDynamo`,
 # Keyv's `class KeyvRedis`.
@@ -196,6 +196,9 @@ _SIGNIN = (
     # from crewai_core.auth.providers.okta import OktaProvider
     r"|\b(?:import|from|require)\b[^\n]*?\b(?:providers|backends)[/.](?:IDS)(?![\w-])"
 )
+# An entry of an OAuth provider table keyed by id, opening its settings, in code or in
+# JSON: Grant's config/oauth.json `"cognito": {"authorize_url": ...`, an app's Grant config.
+_SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"
 # A class for one vendor, built or defined: Novu's `new providers_1.SendgridEmailProvider(`,
 # `new SESClient(`, Laravel's `class MailgunTransport`. NAMES come from client_classes.
 _CLIENT_CHANNELS = ("Email", "Mail", "Sms", "SMS", "Text", "Push", "Chat", "Api", "API", "Payment", "Billing",
@@ -346,6 +349,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
     if signin:
         template_call("signin_provider", _SIGNIN.replace("CLASSES", _escaped_alternation(signin["classes"]))
                       .replace("IDS", _escaped_alternation(signin["ids"])), signin["ids"], confidence="strong")
+        template_call("signin_key", _SIGNIN_KEY.replace("IDS", _escaped_alternation(signin["ids"])),
+                      [q + i for i in signin["ids"] for q in "'\""], file_classes=ALL_SOURCE | frozenset({"config"}))
     calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
     # Unnamed calls are numbered in order (one alone is just ".call"); a named call is
     # ".call.<id>", so adding one never renames the rules users may have disabled.

@@ -573,6 +573,18 @@ REAL_USAGE = [
      "paypal.host"),
     ("lib/utils/knexUtils.js", "function isPostgres(knex) {\n  return getDialect(knex) === 'postgresql';\n}\n",
      "postgres", "postgres.call.driver_check"),
+    ("playhouse/cockroachdb.py", "class CockroachDatabase(PostgresqlDatabase):\n    pass\n", "cockroachdb",
+     "cockroachdb.call.driver_class"),
+    ("environ/cockroach_schemes.py", "DB_SCHEMES = {\n    'cockroachdb': 'django_cockroachdb',\n}\n", "cockroachdb",
+     "cockroachdb.call.django_engine"),
+    ("environ/ldap_schemes.py", "DB_SCHEMES = {\n    'ldap': 'ldapdb.backends.ldap',\n}\n", "ldap",
+     "ldap.call.django_engine"),
+    ("config/oauth.json", '{\n  "cognito": {\n    "authorize_url": "https://[subdomain]/oauth2/authorize",\n'
+     '    "oauth": 2\n  }\n}\n', "cognito", "cognito.call.signin_key"),
+    ("config/grant.json", '{\n  "sso": {\n    "authorize_url": "https://[subdomain]/protocol/openid-connect/auth"\n'
+     '  }\n}\n', "keycloak", "keycloak.config.api_path"),
+    ("lib/geocoder.rb", 'require "geocoder/models/mongoid" if defined?(::Mongoid)\n', "mongodb", "mongodb.call.mongoid"),
+    ("store/bolt.go", 'package store\n\nimport bolt "go.etcd.io/bbolt"\n', "local-files", "local-files.import.go"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -867,6 +879,8 @@ TRAPS = [
         "requirements.txt": "Django\nfirebase-admin\n",
         "push_notifications/gcm.py": "from firebase_admin import messaging\n"}),
     ("a PayPal donate link", {"conf/interwiki.conf": "paypal    https://www.paypal.com/cgi-bin/webscr?cmd=_xclick\n"}),
+    ("a provider's name as a plain value in a JSON table, not a settings object",
+     {"config/labels.json": '{\n  "okta": "Okta",\n  "auth0": "Auth0"\n}\n'}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
@@ -942,10 +956,15 @@ def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):
         "phpunit.xml.dist": '<php><env name="DATABASE_URL" value="mysql://root@127.0.0.1/app_test"/></php>\n',
         "jest.config.ts": "process.env.MONGO_URL = 'mongodb://localhost:27017/test';\n",
         "app/contest.py": "import stripe\n",
+        # a shell script testing sign-in against the Keycloak it is given (Signal K's)
+        "tools/test-oidc-sso.sh": '#!/bin/bash\ncurl "$AUTH_URL/protocol/openid-connect/auth?client_id=account"\n',
+        "tools/attest.sh": "psql postgres://app@db:5432/app -c 'select 1'\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["rabbitmq"].test_only and by["redis"].test_only and by["mysql"].test_only and by["mongodb"].test_only
+    assert by["keycloak"].test_only
     assert not by["stripe"].test_only  # a name that merely ends in "test"
+    assert not by["postgres"].test_only  # nor a script whose name merely ends in "test"
 
 
 def test_gradle_source_sets_are_test_only_and_latest_is_not(tmp_path, rules):

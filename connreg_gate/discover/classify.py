@@ -273,6 +273,8 @@ def is_test_path(path: str) -> bool:
     lower = name.lower()
     return (
         lower.startswith("test_") or lower == "conftest.py"
+        # a shell script testing the app against a server (Signal K's test-oidc-sso.sh)
+        or (lower.startswith("test-") and lower.endswith((".sh", ".bash")))
         or lower.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb", "_test.php"))
         or ".test." in lower or ".spec." in lower
         # JUnit, NUnit, PHPUnit and Spock names are CamelCase: FooTest.java, not Latest.java
