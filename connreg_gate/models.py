@@ -53,6 +53,9 @@ class Rule(NamedTuple):
     ecosystem: str = ""  # dependency rules only
     packages: tuple[str, ...] = ()  # dependency rules only: fnmatch globs, normalised (name parts for "*")
     pack: str = ""
+    # how many lines after a keyword's line the pattern may read (a timer whose body
+    # starts on the next line); 0 for most rules, which match within one line
+    lines_after: int = 0
 
 
 class Evidence(NamedTuple):

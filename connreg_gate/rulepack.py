@@ -347,10 +347,13 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                       _client_class_keywords(client_classes), confidence="strong")
     signin = spec.get("signin_names")
     if signin:
+        # an id's underscore may be a hyphen in a module path (Arctic's providers/amazon-cognito)
+        ids = _escaped_alternation(signin["ids"]).replace("_", "[-_]")
+        id_keywords = sorted({i.replace("_", sep) for i in signin["ids"] for sep in "-_"})
         template_call("signin_provider", _SIGNIN.replace("CLASSES", _escaped_alternation(signin["classes"]))
-                      .replace("IDS", _escaped_alternation(signin["ids"])), signin["ids"], confidence="strong")
-        template_call("signin_key", _SIGNIN_KEY.replace("IDS", _escaped_alternation(signin["ids"])),
-                      [q + i for i in signin["ids"] for q in "'\""], file_classes=ALL_SOURCE | frozenset({"config"}))
+                      .replace("IDS", ids), id_keywords, confidence="strong")
+        template_call("signin_key", _SIGNIN_KEY.replace("IDS", ids),
+                      [q + i for i in id_keywords for q in "'\""], file_classes=ALL_SOURCE | frozenset({"config"}))
     calls = [{"pattern": c} if isinstance(c, str) else c for c in spec.get("calls") or []]
     # Unnamed calls are numbered in order (one alone is just ".call"); a named call is
     # ".call.<id>", so adding one never renames the rules users may have disabled.
@@ -373,7 +376,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         rules.append(Rule(
             id=rule_id, provider=pid, evidence="call",
             confidence="strong", file_classes=langs, keywords=kws,
-            pattern=_compile(call["pattern"], where, eager=eager), pack=pack,
+            pattern=_compile(call["pattern"], where, eager=eager), pack=pack, lines_after=call.get("lines_after", 0),
         ))
     schemes = spec.get("url_schemes") or []
     if schemes:
@@ -594,7 +597,7 @@ def _dump_builtin(path: Path, key: str, providers: dict[str, Provider], rules: l
         key,
         tuple((v.provider, v.name, v.kind, v.category, tuple((n, _pattern_t(pt)) for n, pt in v.usage)) for v in providers.values()),
         tuple((r.id, r.provider, r.evidence, r.confidence, tuple(sorted(r.file_classes)), r.keywords, _pattern_t(r.pattern),
-               r.ecosystem, r.packages, r.pack) for r in rules),
+               r.ecosystem, r.packages, r.pack, r.lines_after) for r in rules),
         tuple(packs), tuple(seen.items()),
     )
     try:
@@ -618,8 +621,8 @@ def _load_builtin_cached(path: Path, key: str) -> tuple[dict[str, Provider], lis
         if stored_key != key:
             return None
         providers = {p[0]: Provider(p[0], p[1], p[2], p[3], tuple((n, Pattern(*pt)) for n, pt in p[4])) for p in prov_t}
-        rules = [Rule(r[0], r[1], r[2], r[3], frozenset(r[4]), r[5], Pattern(*r[6]) if r[6] else None, r[7], r[8], r[9])
-                 for r in rules_t]
+        rules = [Rule(r[0], r[1], r[2], r[3], frozenset(r[4]), r[5], Pattern(*r[6]) if r[6] else None, r[7], r[8], r[9],
+                      r[10]) for r in rules_t]
         return providers, rules, list(packs_t), dict(seen_t)
     except (OSError, ValueError, EOFError, TypeError, IndexError):
         return None

@@ -585,6 +585,19 @@ REAL_USAGE = [
      '  }\n}\n', "keycloak", "keycloak.config.api_path"),
     ("lib/geocoder.rb", 'require "geocoder/models/mongoid" if defined?(::Mongoid)\n', "mongodb", "mongodb.call.mongoid"),
     ("store/bolt.go", 'package store\n\nimport bolt "go.etcd.io/bbolt"\n', "local-files", "local-files.import.go"),
+    ("src/mutex/MemcachedMutex.php", "<?php\nnamespace Lock;\n\nuse Memcached;\n", "memcached", "memcached.call.1"),
+    ("src/mutex/CacheMutex.php", "<?php\nclass CacheMutex {\n    public function __construct(string $name, Memcached $memcache) {}\n}\n",
+     "memcached", "memcached.call.1"),
+    ("src/mutex/PHPRedisMutex.php", "<?php\nnamespace Lock;\n\nuse Redis;\n", "redis", "redis.call.1"),
+    ("src/prompts/registry.js", "setInterval(async () => {\n    try {\n        const { prompts } = await fetchPrompts(options);\n"
+     "        populateRegistry(prompts);\n    } catch (err) {}\n}, 60 * 1000);\n", "polling", "polling.call.timer_body"),
+    ("static/visualiser/js/visualiserApp.js", "var refreshInterval = setInterval(function() {\n"
+     "    if ($(\"#modal\").is(\":hidden\"))\n        clearInterval(refreshInterval);\n    else {\n"
+     "        luigi.getTaskStatusMessage(data.taskId, function(data) {\n", "polling", "polling.call.timer_body"),
+    ("src/index.js", 'export { AmazonCognito } from "./providers/amazon-cognito.js";\n', "cognito",
+     "cognito.call.signin_provider"),
+    ("src/middleware/jwt/jwt.js", "const payload = await Jwt.verify(token, options.secret, options.alg);\n", "jwt",
+     "jwt.call.jwt_object"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -881,6 +894,12 @@ TRAPS = [
     ("a PayPal donate link", {"conf/interwiki.conf": "paypal    https://www.paypal.com/cgi-bin/webscr?cmd=_xclick\n"}),
     ("a provider's name as a plain value in a JSON table, not a settings object",
      {"config/labels.json": '{\n  "okta": "Okta",\n  "auth0": "Auth0"\n}\n'}),
+    ("a timer calling a WebAssembly plugin's exported poll(), in process",
+     {"src/wasm/loader/plugin-lifecycle.js": "const pollTimer = setInterval(() => {\n    try {\n"
+      "        const result = plugin.instance.exports.poll();\n    } catch (e) {}\n}, 1000);\n"}),
+    ("a timer whose body only updates the page, with a fetch four lines further down",
+     {"src/clock.js": "setInterval(() => {\n  clock.tick();\n  render();\n  paint();\n  draw();\n});\n"
+      "function later() { return fetch('/api'); }\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
@@ -1125,8 +1144,27 @@ def test_a_named_call_does_not_renumber_the_others(tmp_path):
     assert ids(one + "      - pattern: 'LedgerOld\\('\n") == ["ledger.call.1", "ledger.call.2"]
 
 
+def test_a_call_may_read_the_lines_after_its_keyword(tmp_path):
+    """lines_after lets a user's call span a few lines; the match must start on the
+    keyword's line, and reads no further than the lines it allows."""
+    from connreg_gate.rulepack import load_packs
+
+    pack = tmp_path / "p.yaml"
+    pack.write_text("pack: p\nversion: 1\nproviders:\n  - provider: ledger\n    name: Ledger\n"
+                    "    kind: external_api\n    category: payments\n    calls:\n"
+                    "      - {id: wrapped, pattern: 'Ledger\\.connect\\([^)]*\\n\\s*region=', keywords: [ledger.connect],"
+                    " lines_after: 1}\n")
+    compiled = load_packs([pack])
+    found = run(tmp_path, {"a.py": "c = Ledger.connect(\n    region='eu')\n"}, compiled)
+    assert providers(found) == ["ledger"]
+    too_far = run(tmp_path / "b", {"b.py": "c = Ledger.connect(\n    'eu',\n    region='eu')\n"}, compiled)
+    assert providers(too_far) == []
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("pack: x\nversion: 1\nrules:\n  - id: BadId\n    provider: p\n    pattern: abc\n", "$.rules[0].id"),
+    ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
+     "    calls:\n      - {id: a, pattern: 'PClient\\(', lines_after: 9}\n", "lines_after"),
     ("pack: x\nversion: 1\nrules:\n  - id: p.x\n    provider: p\n    kind: backend\n    category: cache\n    pattern: 'abc('\n", "invalid regular expression"),
     ("pack: x\nversion: 1\nproviders: [\n", "invalid YAML"),
     ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"

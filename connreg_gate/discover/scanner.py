@@ -225,7 +225,20 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
             rules = {id(r): r for k in sorted(kws) for r in rules_by_kw[k]}.values()
         opener: tuple[int, str] | None = None
         for rule in rules:
-            m = search(rule)(line)
+            if rule.lines_after:
+                # the pattern reads on into the next few lines, but must start on this one
+                # (a later line with the keyword is searched from there)
+                end = le
+                for _ in range(rule.lines_after):
+                    if end >= len(text):
+                        break
+                    nl = text.find("\n", end + 1)
+                    end = len(text) if nl < 0 else nl
+                m = search(rule)(text[ls:end])
+                if m is None or m.start() >= len(line):
+                    continue
+            else:
+                m = search(rule)(line)
             at_ls, text_line = ls, line
             if m is not None:
                 at = ls + m.start()
