@@ -598,6 +598,9 @@ REAL_USAGE = [
      "cognito.call.signin_provider"),
     ("src/middleware/jwt/jwt.js", "const payload = await Jwt.verify(token, options.secret, options.alg);\n", "jwt",
      "jwt.call.jwt_object"),
+    ("invenio_app_rdm/config.py", 'SEARCH_HOSTS = [{"host": "localhost", "port": 9200}]\n', "elasticsearch",
+     "elasticsearch.config.port"),
+    ("requirements.txt", "invenio-files-rest\ninvenio-s3\n", "s3", "s3.dependency.pypi"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -900,6 +903,7 @@ TRAPS = [
     ("a timer whose body only updates the page, with a fetch four lines further down",
      {"src/clock.js": "setInterval(() => {\n  clock.tick();\n  render();\n  paint();\n  draw();\n});\n"
       "function later() { return fetch('/api'); }\n"}),
+    ("9200 as a number that is not a port", {"app/limits.py": "MAX_ROWS = 9200\nreport_port = 19200\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
