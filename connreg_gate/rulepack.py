@@ -152,11 +152,12 @@ _ENV_READ = (
 # 'pgsql', case 'sqlsrv':, sessionStore === 'redis' (Keystone), dialect.name == "postgresql",
 # dbName.startsWith("postgres"), dialect.name in ['postgresql', 'mssql'], Flask-AppBuilder's
 # `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`, and through a
-# getter with one plain argument: Objection's `getDialect(knex) === 'postgresql'`.
+# getter with one plain argument: Objection's `getDialect(knex) === 'postgresql'`, and a knex
+# client's name tested for a driver: Backstage's `knex.client.config.client.includes('sqlite3')`.
 _DRIVER_CHECK = (
     r"(?:(?:driver|driver_?name|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
     r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\([\w$.]*\))?\s*[=!]==?\s*"
-    r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name)\w*(?:\(\))?"
+    r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
     # Ruby's branch on a symbol: Moneta's `case backend.database_type` / `when :postgres`

@@ -601,6 +601,10 @@ REAL_USAGE = [
     ("invenio_app_rdm/config.py", 'SEARCH_HOSTS = [{"host": "localhost", "port": 9200}]\n', "elasticsearch",
      "elasticsearch.config.port"),
     ("requirements.txt", "invenio-files-rest\ninvenio-s3\n", "s3", "s3.dependency.pypi"),
+    ("src/y-websocket.js", "const websocket = new provider._WS(provider.url, provider.protocols)\n", "websockets",
+     "websockets.call.1"),
+    ("migrations/20210326100300_timestamptz.js", "if (!knex.client.config.client.includes('sqlite3')) {\n", "sqlite",
+     "sqlite.call.driver_check"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
