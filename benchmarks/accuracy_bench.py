@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -60,6 +61,8 @@ def fetch(app: dict, dest: Path) -> None:
             with urllib.request.urlopen(f"https://pypi.org/pypi/{name}/json", timeout=60) as resp:
                 project = json.load(resp)
             url = next(u["url"] for u in project["releases"][version] if u["packagetype"] == "sdist")
+            # an index mirror may give the file's address relative to the JSON's
+            url = urllib.parse.urljoin(f"https://pypi.org/pypi/{name}/json", url)
             archive = Path(tmp) / url.rsplit("/", 1)[1]
             with urllib.request.urlopen(url, timeout=120) as resp:
                 archive.write_bytes(resp.read())
