@@ -605,6 +605,8 @@ REAL_USAGE = [
      "websockets.call.1"),
     ("migrations/20210326100300_timestamptz.js", "if (!knex.client.config.client.includes('sqlite3')) {\n", "sqlite",
      "sqlite.call.driver_check"),
+    ("lib/faye/adapters/rack_adapter.rb", "return handle_eventsource(request) if Faye::EventSource.eventsource?(env)\n",
+     "sse", "sse.call.faye_eventsource"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
