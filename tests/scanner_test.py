@@ -607,6 +607,8 @@ REAL_USAGE = [
      "sqlite.call.driver_check"),
     ("lib/faye/adapters/rack_adapter.rb", "return handle_eventsource(request) if Faye::EventSource.eventsource?(env)\n",
      "sse", "sse.call.faye_eventsource"),
+    ("kedro_datasets/snowflake/snowpark_dataset.py", "from snowflake.snowpark import DataFrame, Session\n", "snowflake",
+     "snowflake.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
