@@ -258,6 +258,9 @@ def _host_regex(host: str) -> str:
     return label.join(re.escape(part) for part in host.lstrip("*.").split("*"))
 
 
+_PUBLIC_IMAGE = r"(?!/[^\s'\"`<>()]*?\.(?:png|jpe?g|gif|svg|ico|webp)(?![\w.]))"
+
+
 def _host_keyword(host: str) -> str:
     """The prefilter keyword of a host entry. For ``sqs.*.amazonaws.com`` it is the
     service label before the wildcard ("sqs."): "amazonaws.com" is on thousands of
@@ -446,7 +449,12 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             # a list of hosts, an allow or block list ('doubleclick.net', 'googletagmanager.com')
             pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
                              + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True))
-                             + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])", where, re.IGNORECASE, eager=eager),
+                             + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])"
+                             # nor, for object storage, a link to a public image in a bucket
+                             # (RSS-Bridge's favicon at s3.amazonaws.com/unode1/...png): the
+                             # browser fetches it; the app stores nothing there
+                             + (_PUBLIC_IMAGE if spec.get("category") == "storage" else ""),
+                             where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
     images = spec.get("images") or []

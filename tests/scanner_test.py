@@ -609,6 +609,9 @@ REAL_USAGE = [
      "sse", "sse.call.faye_eventsource"),
     ("kedro_datasets/snowflake/snowpark_dataset.py", "from snowflake.snowpark import DataFrame, Session\n", "snowflake",
      "snowflake.import.python"),
+    ("caches/FileCache.php", "<?php\nclass FileCache implements CacheInterface {\n}\n", "local-files",
+     "local-files.call.file_cache_class"),
+    ("src/uploads.js", "const ENDPOINT = 'https://s3.amazonaws.com/my-bucket/uploads/';\n", "s3", "s3.host"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -912,6 +915,12 @@ TRAPS = [
      {"src/clock.js": "setInterval(() => {\n  clock.tick();\n  render();\n  paint();\n  draw();\n});\n"
       "function later() { return fetch('/api'); }\n"}),
     ("9200 as a number that is not a port", {"app/limits.py": "MAX_ROWS = 9200\nreport_port = 19200\n"}),
+    ("a public image in someone's bucket, linked as an icon",
+     {"bridges/QPlayBridge.php": "<?php\nfunction getIcon() {\n    return "
+      "'https://s3.amazonaws.com/unode1/assets/4957/apple-touch-icon.png';\n}\n"}),
+    ("temporary files written to check a certificate chain",
+     {"library/X509/CertificateUtils.php": "<?php\nuse Icinga\\File\\Storage\\TemporaryLocalFileStorage;\n"
+      "$files = new TemporaryLocalFileStorage();\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
