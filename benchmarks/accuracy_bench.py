@@ -48,8 +48,10 @@ def fetch(app: dict, dest: Path) -> None:
     dest.mkdir(parents=True)
     with tempfile.TemporaryDirectory() as tmp:
         if "pypi" in src:
+            # the wheel is only unpacked and read, never installed: a release for a newer
+            # Python than the bench's (NetBox 4.7 wants 3.12) is as readable
             subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:",
-                            "-d", tmp, src["pypi"]], check=True)
+                            "--ignore-requires-python", "-d", tmp, src["pypi"]], check=True)
             wheel = next(Path(tmp).glob("*.whl"))
             with zipfile.ZipFile(wheel) as zf:
                 zf.extractall(dest)
