@@ -612,6 +612,8 @@ REAL_USAGE = [
     ("caches/FileCache.php", "<?php\nclass FileCache implements CacheInterface {\n}\n", "local-files",
      "local-files.call.file_cache_class"),
     ("src/uploads.js", "const ENDPOINT = 'https://s3.amazonaws.com/my-bucket/uploads/';\n", "s3", "s3.host"),
+    ("django_prometheus/cache/backends/memcached.py", "from django.core.cache.backends import memcached\n", "memcached",
+     "memcached.call.2"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -999,10 +1001,13 @@ def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):
         # a shell script testing sign-in against the Keycloak it is given (Signal K's)
         "tools/test-oidc-sso.sh": '#!/bin/bash\ncurl "$AUTH_URL/protocol/openid-connect/auth?client_id=account"\n',
         "tools/attest.sh": "psql postgres://app@db:5432/app -c 'select 1'\n",
+        # django-defender's settings for its CI run, and its example project
+        "defender/ci_settings.py": "SENTRY_DSN = 'https://key@o1.ingest.sentry.io/1'\n",
+        "exampleapp/settings.py": "MEDIA_ROOT = os.path.join(PROJECT_DIR, 'media')\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["rabbitmq"].test_only and by["redis"].test_only and by["mysql"].test_only and by["mongodb"].test_only
-    assert by["keycloak"].test_only
+    assert by["keycloak"].test_only and by["local-files"].test_only and by["sentry"].test_only
     assert not by["stripe"].test_only  # a name that merely ends in "test"
     assert not by["postgres"].test_only  # nor a script whose name merely ends in "test"
 

@@ -83,8 +83,10 @@ TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing",
                        # benchmark code: Netty's microbench example headers name Google Pub/Sub
                        "bench", "benchmark", "benchmarks", "microbench", "microbenchmark", "microbenchmarks", "jmh"})
 # Example plugins and projects named for what they show: ckanext/example_idatastorebackend,
-# samples/sample-app, demo_site, log4j-spring-cloud-config-samples.
-_EXAMPLE_DIR_RE = regex_cache.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples?|demos?)(?:[-_][a-z0-9_-]*)?")
+# samples/sample-app, demo_site, log4j-spring-cloud-config-samples, and run together with
+# what they hold: django-defender's exampleapp/, a demoproject/.
+_EXAMPLE_DIR_RE = regex_cache.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples?|demos?)(?:apps?|projects?|sites?)?"
+                                      r"(?:[-_][a-z0-9_-]*)?")
 # Test infrastructure named after what it holds: testserver, test_utils, test-helpers,
 # integration-tests, load_test, and a Django test project named test_<app> (Haystack's
 # test_haystack). Plain words that merely start with "test" (testimonials) do not match.
@@ -255,9 +257,11 @@ def _is_test_directory(directory: str) -> bool:
 
 
 # Settings kept for the test suite: config/environments/test.rb, settings/testing.py,
-# Airflow's config_templates/unit_tests.cfg. The name before the first dot says so.
+# Airflow's config_templates/unit_tests.cfg, django-defender's ci_settings.py. The name
+# before the first dot says so.
 _TEST_STEMS = frozenset({"test", "tests", "testing", "unit_test", "unit_tests", "unittests", "unit-tests",
-                         "integration_tests", "functional_tests"})
+                         "integration_tests", "functional_tests", "ci_settings", "settings_ci", "settings_test",
+                         "test_settings"})
 # Test runners' own configuration: the database and service URLs in them are the suite's.
 _TEST_TOOL_FILES = frozenset({"phpunit.xml", "phpunit.xml.dist", "phpunit.dist.xml", "pytest.ini", "tox.ini",
                               "noxfile.py", "cypress.json", "codeception.yml", "behat.yml", "behat.yml.dist"})
