@@ -614,6 +614,14 @@ REAL_USAGE = [
     ("src/uploads.js", "const ENDPOINT = 'https://s3.amazonaws.com/my-bucket/uploads/';\n", "s3", "s3.host"),
     ("django_prometheus/cache/backends/memcached.py", "from django.core.cache.backends import memcached\n", "memcached",
      "memcached.call.2"),
+    ("src/feature-repository.ts", "return new polyfills.EventSource(`${host}/sub/${clientKey}`);\n", "sse", "sse.call.1"),
+    ("package.json", '{"name": "flags", "dependencies": {"launchdarkly-eventsource": "2.0.3"}}', "sse", "sse.dependency.npm"),
+    ("lib/repository/polling-fetcher.js", "this.timer = setTimeout(() => this.fetch(), interval);\n", "polling",
+     "polling.call.timeout_rearmed"),
+    ("src/feature-flags.ts", "this.poller = setTimeout(() => this.loadFeatureFlags(true), this.getPollingInterval())\n",
+     "polling", "polling.call.timeout_rearmed"),
+    ("sdk/polling_manager.ts", "this.interval = setInterval(async () => {\n    try {\n"
+     "        await this.main.updateEnvironment();\n", "polling", "polling.call.timer_body"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -923,6 +931,8 @@ TRAPS = [
     ("temporary files written to check a certificate chain",
      {"library/X509/CertificateUtils.php": "<?php\nuse Icinga\\File\\Storage\\TemporaryLocalFileStorage;\n"
       "$files = new TemporaryLocalFileStorage();\n"}),
+    ("a one-off retry after a fixed delay", {"src/retry.js": "setTimeout(() => this.fetch(), 500);\n"}),
+    ("a timer awaiting local work", {"src/cleanup.js": "setInterval(async () => {\n    await cleanupExpired();\n});\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
