@@ -622,6 +622,10 @@ REAL_USAGE = [
      "polling", "polling.call.timeout_rearmed"),
     ("sdk/polling_manager.ts", "this.interval = setInterval(async () => {\n    try {\n"
      "        await this.main.updateEnvironment();\n", "polling", "polling.call.timer_body"),
+    ("dj_rest_auth/forms.py", "get_adapter(request).send_mail(\n    'account/email/password_reset_key', email, context\n)\n",
+     "smtp", "smtp.call.django_mail"),
+    ("environ/cache_schemes.py", "CACHE_SCHEMES = {\n    'filecache': 'django.core.cache.backends.filebased.FileBasedCache',\n}\n",
+     "local-files", "local-files.call.file_cache_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -933,6 +937,9 @@ TRAPS = [
       "$files = new TemporaryLocalFileStorage();\n"}),
     ("a one-off retry after a fixed delay", {"src/retry.js": "setTimeout(() => this.fetch(), 500);\n"}),
     ("a timer awaiting local work", {"src/cleanup.js": "setInterval(async () => {\n    await cleanupExpired();\n});\n"}),
+    ("a file cache named in a list of backends a check rejects",
+     {"axes/checks.py": "incompatible = [\n    'django.core.cache.backends.locmem.LocMemCache',\n"
+      "    'django.core.cache.backends.filebased.FileBasedCache',\n]\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
