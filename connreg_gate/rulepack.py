@@ -605,8 +605,9 @@ def _dump_builtin(path: Path, key: str, providers: dict[str, Provider], rules: l
     data = (
         key,
         tuple((v.provider, v.name, v.kind, v.category, tuple((n, _pattern_t(pt)) for n, pt in v.usage)) for v in providers.values()),
-        tuple((r.id, r.provider, r.evidence, r.confidence, tuple(sorted(r.file_classes)), r.keywords, _pattern_t(r.pattern),
-               r.ecosystem, r.packages, r.pack, r.lines_after) for r in rules),
+        # each Rule field in order, so a field added to Rule needs no edit here or on load
+        tuple(tuple(r._replace(file_classes=tuple(sorted(r.file_classes)), pattern=_pattern_t(r.pattern)))
+              for r in rules),
         tuple(packs), tuple(seen.items()),
     )
     try:
@@ -630,8 +631,9 @@ def _load_builtin_cached(path: Path, key: str) -> tuple[dict[str, Provider], lis
         if stored_key != key:
             return None
         providers = {p[0]: Provider(p[0], p[1], p[2], p[3], tuple((n, Pattern(*pt)) for n, pt in p[4])) for p in prov_t}
-        rules = [Rule(r[0], r[1], r[2], r[3], frozenset(r[4]), r[5], Pattern(*r[6]) if r[6] else None, r[7], r[8], r[9],
-                      r[10]) for r in rules_t]
+        rules = [rule._replace(file_classes=frozenset(rule.file_classes),
+                               pattern=Pattern(*rule.pattern) if rule.pattern else None)
+                 for rule in (Rule(*r) for r in rules_t)]
         return providers, rules, list(packs_t), dict(seen_t)
     except (OSError, ValueError, EOFError, TypeError, IndexError):
         return None
