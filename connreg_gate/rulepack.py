@@ -153,11 +153,13 @@ _ENV_READ = (
 # dbName.startsWith("postgres"), dialect.name in ['postgresql', 'mssql'], Flask-AppBuilder's
 # `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`, and through a
 # getter with one plain argument: Objection's `getDialect(knex) === 'postgresql'`, and a knex
-# client's name tested for a driver: Backstage's `knex.client.config.client.includes('sqlite3')`.
+# client's name tested for a driver: Backstage's `knex.client.config.client.includes('sqlite3')`,
+# and a sign-in provider's id: SuperTokens' `thirdPartyId.startsWith("okta")`.
 _DRIVER_CHECK = (
     r"(?:(?:driver|driver_?name|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
+    r"|third_?party_?id"
     r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\([\w$.]*\))?\s*[=!]==?\s*"
-    r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client)\w*(?:\(\))?"
+    r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client|third_?party_?id)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
     # Ruby's branch on a symbol: Moneta's `case backend.database_type` / `when :postgres`
@@ -167,6 +169,9 @@ _DRIVER_CHECK = (
     r"|\b(?:dialect|driver_?name)\s*(?::\s*[\w\[\]., ]+?\s*)?=\s*(?:[\w.()]+\s+or\s+)?['\"](?:NAMES)['\"]"
     # PEAR DB and MDB2 settings name one database per connection: 'phptype' => 'mysql'
     r"|['\"]phptype['\"]\s*=>\s*['\"](?:NAMES)['\"]"
+    # SQL compiled for one dialect: SQLAlchemy's `@compiler.compiles(group_concat, 'postgresql')`
+    # (Monasca)
+    r"|@(?:\w+\.)?compiles\(\s*[\w.]+\s*,\s*['\"](?:NAMES)['\"]"
     # Java's literal-first test: "PostgreSQL".equals(databaseProductName) (Spring's JDBC metadata)
     r"|['\"](?:NAMES)['\"]\.equals(?:IgnoreCase)?\(\s*[\w.]*?(?:product|driver|dialect|database|vendor|db)\w*\s*\)"
 )
@@ -185,6 +190,19 @@ _DRIVER_CLASS_LAST = r"\bclass\s+\w*?(?:" + "|".join(_DRIVER_LAST_ROLES) + r")(?
 # Zend 1's `class Zend_Db_Adapter_Mysqli`.
 _PEAR_DRIVER_CLASS = r"\bclass\s+[A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:NAMES)\b"
 
+# A Python module written for one backend, imported from a package: Monasca's
+# `from monasca_common.kafka import client_factory`, `from celery.backends.redis import`,
+# `import cloudkitty.storage.v2.elasticsearch`, the app's own `from .storage.mongodb import`.
+# The name is a later part of the path (never the first: that is the driver's own
+# package, which the import rules know), whole or before an underscore (`sqlite_lock`).
+# Not a schema that only describes the protocol: FastStream's AsyncAPI
+# `specification...schema.bindings.sqs` models an SQS channel for documents it writes.
+_NOT_A_SCHEMA = r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
+_DRIVER_MODULE = (
+    r"^\s*from\s+" + _NOT_A_SCHEMA + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
+    r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
+    r"|^\s*import\s+" + _NOT_A_SCHEMA + r"(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?(?:\s|,|$|;)"
+)
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
 # Auth0OAuth2`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
@@ -345,6 +363,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         if spec.get("category") in ("database", "cache"):  # stores: where this naming is seen
             template_call("driver_class_last", _DRIVER_CLASS_LAST.replace("NAMES", alt),
                           [r.lower() + d for r in _DRIVER_LAST_ROLES for d in drivers], re.IGNORECASE)
+    modules = sorted(set(spec.get("module_names") or []) | set(drivers))
+    if modules:
+        template_call("driver_module", _DRIVER_MODULE.replace("NAMES", _escaped_alternation(modules)),
+                      ["." + m for m in modules], file_classes=frozenset({"python"}))
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),
@@ -422,10 +444,11 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # (FLOWER_OAUTH2_OKTA_BASE_URL, NEW_RELIC_TRACE_API_URL), where it is read: a
         # .env line, os.getenv("..."), process.env.X, ENV["..."], getenv, ${X}.
         # The word alone (SMTP=$1 in a build script) is not a setting, and a container
-        # image's digest or tag (KEYCLOAK_IMAGE, MSSQL_SHA) is not a connection.
+        # image's digest or tag (KEYCLOAK_IMAGE, MSSQL_SHA) is not a connection, nor where a
+        # program keeps its own configuration (OpenStack Mistral's MISTRAL_CONFIG_DIR).
         tok = "(?:" + "|".join(re.escape(t) for t in sorted(env_tokens, key=len, reverse=True)) + ")"
         name = (r"(?:(?:[A-Z0-9]+_)+" + tok + r"(?:_[A-Z0-9]+)*|" + tok + r"(?:_[A-Z0-9]+)+)(?![A-Za-z0-9_])"
-                r"(?<!_SHA)(?<!_DIGEST)(?<!_IMAGE)(?<!_TAG)(?<!_VERSION)")
+                r"(?<!_SHA)(?<!_DIGEST)(?<!_IMAGE)(?<!_TAG)(?<!_VERSION)(?<!_CONFIG_DIR)(?<!_CONFIG_FILE)")
         # the name has another part, so the word always meets an underscore: "redis_" or
         # "_redis" is a far rarer line than "redis" in a code base
         keywords = tuple(sorted({k for t in env_tokens for k in (t.lower() + "_", "_" + t.lower())}))

@@ -626,6 +626,21 @@ REAL_USAGE = [
      "smtp", "smtp.call.django_mail"),
     ("environ/cache_schemes.py", "CACHE_SCHEMES = {\n    'filecache': 'django.core.cache.backends.filebased.FileBasedCache',\n}\n",
      "local-files", "local-files.call.file_cache_class"),
+    # a package's module written for one backend, imported by the app
+    ("monasca_api/api/core/log/log_publisher.py", "from monasca_common.kafka import client_factory\n", "kafka",
+     "kafka.call.driver_module"),
+    ("cloudkitty/common/config.py", "import cloudkitty.storage.v2.elasticsearch\n", "elasticsearch",
+     "elasticsearch.call.driver_module"),
+    ("dramatiq/__init__.py", "    from .brokers.rabbitmq import RabbitmqBroker\n", "rabbitmq",
+     "rabbitmq.call.driver_module"),
+    ("mistral/db/v2/sqlalchemy/api.py", "from mistral.db.sqlalchemy import sqlite_lock\nfrom mistral.db.sqlalchemy.sqlite_lock import lock\n",
+     "sqlite", "sqlite.call.driver_module"),
+    ("monasca_api/common/repositories/sqla/models.py",
+     "@compiler.compiles(group_concat, 'postgresql')\ndef _group_concat_postgresql(element, compiler_, **kw):\n",
+     "postgres", "postgres.call.driver_check"),
+    ("lib/recipe/dashboard/api/multitenancy/getThirdPartyConfig.js",
+     'if (thirdPartyId.startsWith("okta")) {\n    const oktaDomain = options.req.getKeyValueFromQuery("oktaDomain");\n}\n', "okta",
+     "okta.call.driver_check"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -940,6 +955,14 @@ TRAPS = [
     ("a file cache named in a list of backends a check rejects",
      {"axes/checks.py": "incompatible = [\n    'django.core.cache.backends.locmem.LocMemCache',\n"
       "    'django.core.cache.backends.filebased.FileBasedCache',\n]\n"}),
+    ("an AsyncAPI schema describing an SQS channel, for documents",
+     {"faststream/specification/asyncapi/v3_0_0/schema/bindings/sqs.py":
+      "from faststream.specification.asyncapi.v2_6_0.schema.bindings.sqs import (\n    ChannelBinding,\n)\n"}),
+    ("a program named like a vendor, reading where its own configuration lives",
+     {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
+    ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
+     {"app/events.py": "from app import kafka_topics  # names only\nimport app.kafkaesque\n"
+      "topics = kafka_topics.ALL\n"}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
