@@ -126,7 +126,8 @@ def _requirements_from_metadata(dest: Path) -> None:
         spec = line.split(":", 1)[1].strip()
         req, _, marker = spec.partition(";")
         extra = re.search(r"extra\s*==\s*['\"]([^'\"]+)['\"]", marker)
-        name = re.match(r"[A-Za-z0-9._-]+", req.strip())
+        # with the extras it asks for, as a checkout's pyproject.toml lists it: dramatiq[redis]
+        name = re.match(r"[A-Za-z0-9._-]+(?:\s*\[[^\]]*\])?", req.strip())
         if name is None or (extra and extra.group(1) == "all"):
             continue
         # an extra is for development when any part of its name says so ("test-docs")

@@ -162,6 +162,8 @@ _DRIVER_CHECK = (
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client|third_?party_?id)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
+    # a driver's name looked for in a connection string: LinOTP's `if 'sqlite' not in sqlConnect:`
+    r"|['\"](?:NAMES)['\"]\s+(?:not\s+)?in\s+[\w.]*?(?:connect|url|uri|dsn|driver|dialect|engine)\w*"
     # Ruby's branch on a symbol: Moneta's `case backend.database_type` / `when :postgres`
     r"|\bwhen\s+:(?:NAMES)\b"
     # a default dialect or driver name: rasa's `dialect: Text = "sqlite"`, sopel's
@@ -202,6 +204,14 @@ _DRIVER_MODULE = (
     r"^\s*from\s+" + _NOT_A_SCHEMA + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*import\s+" + _NOT_A_SCHEMA + r"(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?(?:\s|,|$|;)"
+)
+# A class named by its dotted path in a module written for one backend, as settings and
+# factories pick one: Canaille's `return "dramatiq.brokers.redis:RedisBroker"`, Django's
+# "django.core.cache.backends.redis.RedisCache", mem0's `"mongodb": "mem0.vector_stores.mongodb.MongoDB"`.
+# Not a bare item of a list of paths: a catalog of backends (django-cachalot's supported
+# caches). As in the model-id rule, no comment may come before the path.
+_DRIVER_PATH = (
+    r"^(?![ \t]*[\"'][^\"'\n]*[\"'][ \t]*,?[ \t]*$)(?:(?!#|//).)*?[\"'](?:\w+\.)+(?:NAMES)(?:_\w+)?[.:][A-Z]\w*[\"']"
 )
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
@@ -367,6 +377,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
     if modules:
         template_call("driver_module", _DRIVER_MODULE.replace("NAMES", _escaped_alternation(modules)),
                       ["." + m for m in modules], file_classes=frozenset({"python"}))
+        template_call("driver_path", _DRIVER_PATH.replace("NAMES", _escaped_alternation(modules)),
+                      ["." + m + sep for m in modules for sep in ".:_"], file_classes=ALL_SOURCE | {"config"})
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),

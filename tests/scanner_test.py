@@ -641,6 +641,20 @@ REAL_USAGE = [
     ("lib/recipe/dashboard/api/multitenancy/getThirdPartyConfig.js",
      'if (thirdPartyId.startsWith("okta")) {\n    const oktaDomain = options.req.getKeyValueFromQuery("oktaDomain");\n}\n', "okta",
      "okta.call.driver_check"),
+    # an extra of a requirement installs the driver: Canaille's dramatiq[redis], sqlalchemy[pymysql]
+    ("requirements.txt", "flask\ndramatiq[redis]>=1.18\n", "redis", "redis.dependency.pypi"),
+    ("requirements.txt", "sqlalchemy[asyncio, pymysql]>=2.0\n", "mysql", "mysql.dependency.pypi"),
+    ("pyproject.toml", '[project]\nname = "canaille"\ndependencies = ["flask"]\n[project.optional-dependencies]\n'
+     'rabbitmq = [\n    "dramatiq[rabbitmq]>=1.18.0",\n]\n', "rabbitmq", "rabbitmq.dependency.named"),
+    ("canaille/app/configuration.py", "def guess_broker(url):\n    TypeAdapter(AmqpDsn).validate_python(url)\n"
+     "    return 'dramatiq.brokers.rabbitmq:RabbitmqBroker'\n", "rabbitmq", "rabbitmq.call.pydantic_dsn"),
+    ("app/settings.py", "class Settings(BaseSettings):\n    redis_url: RedisDsn = 'redis://localhost:6379/0'\n",
+     "redis", "redis.call.pydantic_dsn"),
+    ("canaille/app/broker.py", "        return \"dramatiq.brokers.redis:RedisBroker\"\n", "redis", "redis.call.driver_path"),
+    ("mem0/utils/factory.py", 'provider_to_class = {\n    "mongodb": "mem0.vector_stores.mongodb.MongoDB",\n}\n',
+     "mongodb", "mongodb.call.driver_path"),
+    ("linotp/useridresolver/SQLIdResolver.py", "        if 'sqlite' not in sqlConnect:\n            args['pool_size'] = 5\n",
+     "sqlite", "sqlite.call.driver_check"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -958,6 +972,16 @@ TRAPS = [
     ("an AsyncAPI schema describing an SQS channel, for documents",
      {"faststream/specification/asyncapi/v3_0_0/schema/bindings/sqs.py":
       "from faststream.specification.asyncapi.v2_6_0.schema.bindings.sqs import (\n    ChannelBinding,\n)\n"}),
+    ("a converter's table of Pydantic's URL types, imported and mapped",
+     {"crewai/utilities/pydantic_schema_utils.py": "from pydantic import (\n    MongoDsn,\n    PostgresDsn,\n)\n"
+      "FORMATS = {\n    \"multi-host-uri\": PostgresDsn | MongoDsn,\n}\n"}),
+    ("a catalog of stores a tool knows, one dotted path a line",
+     {"docs_gen/catalog.py": "KNOWN_STORES = [\n    'mem0.vector_stores.mongodb.MongoDB',\n"
+      "    \"celery.backends.cassandra:CassandraBackend\",\n]\n"}),
+    ("an API route the app serves, named like Elasticsearch's bulk endpoint",
+     {"alerta/views/bulk.py": "@api.route('/_bulk/task/<task_id>', methods=['GET'])\ndef task_status(task_id):\n"
+      "    return {'Location': absolute_url('/_bulk/task/' + task_id)}\n"}),
+    ("extras that install no connection's client", {"requirements.txt": "uvicorn[standard]\npydantic[email]\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

@@ -27,13 +27,25 @@ def _line_of(text: str, needle: str, start: int = 0) -> int:
     return text.count("\n", 0, idx) + 1 if idx >= 0 else 1
 
 
-_REQ_LINE = regex_cache.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
+_REQ_LINE = regex_cache.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:[<>=!~;@ ]|$)")
 _DEV_WORDS = ("dev", "test", "lint", "doc", "ci", "typing", "mypy", "format", "bench")
 
 
 def _dev_name(name: str) -> bool:
     lower = name.lower()
     return any(w in lower for w in _DEV_WORDS)
+
+
+def _with_extras(name: str, extras: str | None) -> list[str]:
+    """A requirement's name, and for each extra it asks for the extra alone and joined to
+    the name: `dramatiq[redis]` installs Redis's client (`redis`, `dramatiq-redis`),
+    `sqlalchemy[pymysql]` PyMySQL, `django-storages[s3]` boto3 for S3."""
+    names = [name]
+    for extra in (extras or "").split(","):
+        extra = extra.strip()
+        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", extra):
+            names += [extra, f"{name}-{extra}"]
+    return names
 
 
 def requirements(path: str, text: str) -> Iterator[Dependency]:
@@ -44,12 +56,13 @@ def requirements(path: str, text: str) -> Iterator[Dependency]:
             continue
         m = _REQ_LINE.match(stripped)
         if m:
-            yield Dependency("pypi", m.group(1), i, dev)
+            for name in _with_extras(m.group(1), m.group(2)):
+                yield Dependency("pypi", name, i, dev)
 
 
-def _pep508_name(spec: str) -> str | None:
+def _pep508_names(spec: str) -> list[str]:
     m = _REQ_LINE.match(spec.strip())
-    return m.group(1) if m else None
+    return _with_extras(m.group(1), m.group(2)) if m else []
 
 
 def _toml(text: str) -> dict:  # type: ignore[type-arg]
@@ -66,29 +79,29 @@ def _toml(text: str) -> dict:  # type: ignore[type-arg]
 def pyproject(path: str, text: str) -> Iterator[Dependency]:
     doc = _toml(text)
     project = doc.get("project", {}) if isinstance(doc.get("project"), dict) else {}
-    found: list[tuple[str, bool]] = []
+    found: list[tuple[str, bool, str]] = []  # name, dev only, the text to find its line by
     for spec in project.get("dependencies", []) or []:
-        if isinstance(spec, str) and (n := _pep508_name(spec)):
-            found.append((n, False))
+        if isinstance(spec, str):
+            found += [(n, False, spec) for n in _pep508_names(spec)]
     for group, specs in (project.get("optional-dependencies") or {}).items():
         for spec in specs or []:
-            if isinstance(spec, str) and (n := _pep508_name(spec)):
-                found.append((n, _dev_name(group)))
+            if isinstance(spec, str):
+                found += [(n, _dev_name(group), spec) for n in _pep508_names(spec)]
     for group, specs in (doc.get("dependency-groups") or {}).items():
         for spec in specs or []:
-            if isinstance(spec, str) and (n := _pep508_name(spec)):
-                found.append((n, True))
+            if isinstance(spec, str):
+                found += [(n, True, spec) for n in _pep508_names(spec)]
     poetry = doc.get("tool", {}).get("poetry", {}) if isinstance(doc.get("tool"), dict) else {}
     for name in poetry.get("dependencies", {}) or {}:
         if name.lower() != "python":
-            found.append((name, False))
+            found.append((name, False, name))
     for name in poetry.get("dev-dependencies", {}) or {}:
-        found.append((name, True))
+        found.append((name, True, name))
     for group, body in (poetry.get("group") or {}).items():
         for name in (body or {}).get("dependencies", {}) or {}:
-            found.append((name, _dev_name(group) or group != "main"))
-    for name, dev in found:
-        yield Dependency("pypi", name, _line_of(text, name), dev)
+            found.append((name, _dev_name(group) or group != "main", name))
+    for name, dev, needle in found:
+        yield Dependency("pypi", name, _line_of(text, needle), dev)
 
 
 def pipfile(path: str, text: str) -> Iterator[Dependency]:
@@ -104,14 +117,14 @@ def setupcfg(path: str, text: str) -> Iterator[Dependency]:
         if re.match(r"^\s*install_requires\s*=", line):
             in_block = True
             rest = line.split("=", 1)[1].strip()
-            if rest and (n := _pep508_name(rest)):
+            for n in _pep508_names(rest) if rest else ():
                 yield Dependency("pypi", n, i, False)
             continue
         if in_block:
             if line and not line[0].isspace():
                 in_block = False
                 continue
-            if line.strip() and (n := _pep508_name(line)):
+            for n in _pep508_names(line) if line.strip() else ():
                 yield Dependency("pypi", n, i, False)
 
 
