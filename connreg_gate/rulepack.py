@@ -183,6 +183,9 @@ _DRIVER_CHECK = (
 _DRIVER_CLASS = (
     r"\b(?:class|type)\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
     r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport|Database)\b"
+    # or named for it alone, as a per-database layer is: HOMER's `namespace Database\Layer;
+    # class sqlite {`
+    r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|$))"
 )
 # The role first and the database last: rate-limiter-flexible's `class RateLimiterDynamo`,
 # Keyv's `class KeyvRedis`.
@@ -190,7 +193,14 @@ _DRIVER_LAST_ROLES = ("Limiter", "Store", "Storage", "Backend", "Adapter", "Cach
 _DRIVER_CLASS_LAST = r"\bclass\s+\w*?(?:" + "|".join(_DRIVER_LAST_ROLES) + r")(?:NAMES)\b"
 # PHP's PEAR-style names end with the driver: Horde's `class Horde_Cache_Storage_Mongo`,
 # Zend 1's `class Zend_Db_Adapter_Mysqli`.
-_PEAR_DRIVER_CLASS = r"\bclass\s+[A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:NAMES)\b"
+_PEAR_DRIVER_CLASS = (
+    r"\bclass\s+[A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(?:NAMES)\b"
+    # and in namespaces: a driver's class imported from a role's namespace, or a test for
+    # one (icingadb-web's `use ipl\Sql\Adapter\Pgsql;` and `$adapter instanceof Pgsql`)
+    r"|^\s*use\s+\\?(?:\w+\\)+(?:Adapters?|Drivers?|Platforms?|Connections?|Grammars?|Storage|Backends?|Cache"
+    r"|Stores?|Dialects?|Databases?|Db)\\(?:NAMES)\w*\s*[;,{]"
+    r"|\binstanceof\s+\\?(?:\w+\\)*(?:NAMES)\b"
+)
 
 # A Python module written for one backend, imported from a package: Monasca's
 # `from monasca_common.kafka import client_factory`, `from celery.backends.redis import`,
@@ -368,7 +378,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                       re.IGNORECASE)
         template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt),
                       [k + " " + d for k in ("class", "type") for d in drivers], re.IGNORECASE)
-        template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt), ["_" + d for d in drivers],
+        template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt),
+                      [p + d for d in drivers for p in ("_", "\\", "instanceof ")],
                       re.IGNORECASE, file_classes=frozenset({"php"}))
         if spec.get("category") in ("database", "cache"):  # stores: where this naming is seen
             template_call("driver_class_last", _DRIVER_CLASS_LAST.replace("NAMES", alt),

@@ -655,6 +655,25 @@ REAL_USAGE = [
      "mongodb", "mongodb.call.driver_path"),
     ("linotp/useridresolver/SQLIdResolver.py", "        if 'sqlite' not in sqlConnect:\n            args['pool_size'] = 5\n",
      "sqlite", "sqlite.call.driver_check"),
+    # a schema written in one database's dialect, as a module ships one per database
+    ("schema/postgresql.sql", "CREATE TYPE frequency AS ENUM ('minutely', 'hourly');\n"
+     "CREATE TABLE template (\n  id serial PRIMARY KEY,\n  name varchar(128) NOT NULL\n);\n", "postgres",
+     "postgres.call.sql_dialect"),
+    ("schema/postgresql-upgrades/v0.10.sql", "ALTER TABLE report ALTER COLUMN ctime TYPE bigint USING ctime::bigint;\n",
+     "postgres", "postgres.call.sql_cast"),
+    ("schema/mysql.sql", "CREATE TABLE report (\n  id int(10) unsigned NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (id)\n"
+     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n", "mysql", "mysql.call.sql_dialect"),
+    ("db/schema.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT);\n", "sqlite",
+     "sqlite.call.sql_dialect"),
+    ("library/Icingadb/Common/Database.php", "<?php\nuse ipl\\Sql\\Adapter\\Pgsql;\n", "postgres",
+     "postgres.call.pear_driver_class"),
+    ("library/Icingadb/Model/ServicegroupSummary.php",
+     "<?php\nif ($q->getDb()->getAdapter() instanceof Pgsql) {\n    $q->groupBy('servicegroup.id');\n}\n",
+     "postgres", "postgres.call.pear_driver_class"),
+    ("web/api/Database/Layer/sqlite.php", "<?php\nnamespace Database\\Layer;\n\nclass sqlite {\n", "sqlite",
+     "sqlite.call.driver_class"),
+    ("classes/db/db.inc.php", "<?php\n$c = new PDO($dsn, $u, $p, array(\n    PDO::MYSQL_ATTR_INIT_COMMAND => 'SET NAMES utf8'\n));\n",
+     "mysql", "mysql.php.pdo_attribute"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -982,6 +1001,14 @@ TRAPS = [
      {"alerta/views/bulk.py": "@api.route('/_bulk/task/<task_id>', methods=['GET'])\ndef task_status(task_id):\n"
       "    return {'Location': absolute_url('/_bulk/task/' + task_id)}\n"}),
     ("extras that install no connection's client", {"requirements.txt": "uvicorn[standard]\npydantic[email]\n"}),
+    ("PHP's static call named like a PostgreSQL cast",
+     {"library/Icingadb/Common/ObjectInspectionDetail.php": "<?php\nreturn HostStates::text($state);\n"
+      "$t = Type::TEXT;\n"}),
+    ("a SQLite schema with a type name PostgreSQL also has",
+     {"app/src/sql/messages.sql": "CREATE TABLE messages_binary\n  (timestamp TEXT PRIMARY KEY,\n   content bytea);\n"}),
+    ("a dialect named only in a SQL comment",
+     {"db/schema.sql": "-- on MySQL use AUTO_INCREMENT and ENGINE=InnoDB instead\n/* or PRIMARY KEY AUTOINCREMENT\n"
+      "   on SQLite */\nCREATE TABLE t (id integer primary key);\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

@@ -212,6 +212,8 @@ def file_class(path: str) -> str | None:
         return None if lower.startswith(("license", "licence", "copying", "notice")) else "html"
     if ext in SHELL_EXTS:
         return "shell"
+    if ext == ".sql":  # a schema or migration written for one database's dialect
+        return "sql"
     if ext in CONFIG_EXTS:
         return None if _in_locale_directory(path) else "config"
     if lower in ("dockerfile", "procfile", "containerfile") or lower.startswith("dockerfile.") \

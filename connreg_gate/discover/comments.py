@@ -17,12 +17,12 @@ SLASH = ("//",)
 LINE_MARKERS: dict[str, tuple[str, ...]] = {
     "python": HASH, "ruby": HASH, "env": HASH, "deploy": HASH, "shell": HASH, "config": ("#", ";"),
     "javascript": SLASH, "go": SLASH, "java": SLASH, "csharp": SLASH,
-    "php": ("//", "#"), "terraform": ("#", "//"), "html": (),
+    "php": ("//", "#"), "terraform": ("#", "//"), "html": (), "sql": ("--",),
 }
 BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
     "javascript": (("/*", "*/"),), "go": (("/*", "*/"),), "java": (("/*", "*/"),),
     "csharp": (("/*", "*/"),), "php": (("/*", "*/"),), "terraform": (("/*", "*/"),),
-    "ruby": (("\n=begin", "\n=end"),), "html": (("<!--", "-->"),),
+    "ruby": (("\n=begin", "\n=end"),), "html": (("<!--", "-->"),), "sql": (("/*", "*/"),),
 }
 # Markers that need white space (or line start) before them, as in YAML and shells.
 _SPACED = frozenset({"env", "deploy", "config", "shell"})
