@@ -296,7 +296,10 @@ def _host_regex(host: str) -> str:
     return label.join(re.escape(part) for part in host.lstrip("*.").split("*"))
 
 
-_PUBLIC_IMAGE = r"(?!/[^\s'\"`<>()]*?\.(?:png|jpe?g|gif|svg|ico|webp)(?![\w.]))"
+_PUBLIC_IMAGE = (r"(?!/[^\s'\"`<>()]*?\.(?:png|jpe?g|gif|svg|ico|webp"
+                 # or a model or archive downloaded from a public bucket: Chroma's default
+                 # embedding model at chroma-onnx-models.s3.amazonaws.com/.../onnx.tar.gz
+                 r"|onnx|tar\.gz|tgz|zip|bin|pt|safetensors)(?![\w.]))")
 
 
 def _host_keyword(host: str) -> str:
@@ -455,8 +458,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.env", provider=pid, evidence="env_var", confidence="medium", file_classes=ENV_CLASSES,
             keywords=tuple(sorted({v.lower() for v in env_vars})),
             # Apps prefix the names they read (OAUTH_AUTH0_CLIENT_ID, NAUTOBOT_REDIS_URL), so
-            # any WORD_ prefix may precede one; the names are matched whole otherwise.
-            pattern=_compile(r"(?<![A-Za-z0-9_])(?:[A-Za-z0-9]+_)*?(?:"
+            # any WORD_ prefix may precede one; the names are matched whole otherwise. A name
+            # quoted as code in a message (Opik's warning filter for "The secret `HF_TOKEN`
+            # does not exist") is prose.
+            pattern=_compile(r"(?<![A-Za-z0-9_`])(?:[A-Za-z0-9]+_)*?(?:"
                              + "|".join(re.escape(v) for v in sorted(env_vars, key=len, reverse=True))
                              + r")(?![A-Za-z0-9_])", where, eager=eager),
             pack=pack,

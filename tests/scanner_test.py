@@ -674,6 +674,10 @@ REAL_USAGE = [
      "sqlite.call.driver_class"),
     ("classes/db/db.inc.php", "<?php\n$c = new PDO($dsn, $u, $p, array(\n    PDO::MYSQL_ATTR_INIT_COMMAND => 'SET NAMES utf8'\n));\n",
      "mysql", "mysql.php.pdo_attribute"),
+    # an import after a type-checking block is the runtime's again
+    ("llama_index/voice/ws.py", "from typing import TYPE_CHECKING\r\n\r\nif TYPE_CHECKING:\r\n"
+     "    from websockets.asyncio.client import ClientConnection\r\n\r\nimport websockets\r\n", "websockets",
+     "websockets.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1009,6 +1013,16 @@ TRAPS = [
     ("a dialect named only in a SQL comment",
      {"db/schema.sql": "-- on MySQL use AUTO_INCREMENT and ENGINE=InnoDB instead\n/* or PRIMARY KEY AUTOINCREMENT\n"
       "   on SQLite */\nCREATE TABLE t (id integer primary key);\n"}),
+    ("imports only a type checker reads",
+     {"llama_index/core/voice_agents/websocket.py": "from typing import TYPE_CHECKING\r\n\r\nif TYPE_CHECKING:\r\n"
+      "    from websockets.asyncio.client import ClientConnection\r\n    import redis  # for annotations\r\n\r\n"
+      "\r\nclass BaseVoiceAgentWebsocket:\r\n    ws: 'ClientConnection'\r\n"}),
+    ("a variable's name quoted as code in a warning's text",
+     {"opik/evaluation/models/litellm/warning_filters.py": "warnings.filterwarnings(\n    'ignore',\n"
+      "    message=r'The secret `HF_TOKEN` does not exist in your Colab secrets',\n)\n"}),
+    ("a default model downloaded from a public bucket",
+     {"chromadb/utils/embedding_functions/onnx_mini_lm_l6_v2.py": "MODEL_DOWNLOAD_URL = (\n"
+      "    'https://chroma-onnx-models.s3.amazonaws.com/all-MiniLM-L6-v2/onnx.tar.gz'\n)\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

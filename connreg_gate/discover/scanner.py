@@ -212,6 +212,7 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
         kws.add(kw_index)
     text = _to_text(raw)
     comments: CommentMap | None = None
+    type_only: list[tuple[int, int]] | None = None
     test = classify.is_test_path(path)
     counted_to, lineno = 0, 1  # line numbers counted forward: lines come in order
     found = False
@@ -262,6 +263,11 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
                 comments = CommentMap(text, cls)
             if comments.contains(at_ls, at):
                 continue
+            if rule.evidence == "import" and cls == "python":
+                if type_only is None:
+                    type_only = _type_checking_blocks(text)
+                if any(start <= at < end for start, end in type_only):
+                    continue  # a type checker's import: nothing of it runs
             if ls != counted_to:
                 lineno += raw.count(b"\n", counted_to, ls)
                 counted_to = ls
@@ -278,6 +284,30 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
                                          test, endpoint, env_var))
             found = True
     return (text, low) if found else None
+
+
+_TYPE_CHECKING = re.compile(r"^([ \t]*)if[ \t]+(?:typing\.)?TYPE_CHECKING[ \t]*:[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
+
+
+def _type_checking_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of Python's `if TYPE_CHECKING:` blocks: imports there are for the type
+    checker only, as TypeScript's `import type` is (LlamaIndex's voice agents name
+    websockets' ClientConnection so, and the integrations that subclass them connect)."""
+    spans = []
+    for m in _TYPE_CHECKING.finditer(text):
+        indent = len(m.group(1))
+        end = pos = m.end() + 1
+        while pos < len(text):
+            nl = text.find("\n", pos)
+            line_end = len(text) if nl < 0 else nl
+            line = text[pos:line_end]
+            if line.strip():
+                if len(line) - len(line.lstrip()) <= indent:
+                    break
+                end = line_end
+            pos = line_end + 1
+        spans.append((m.end(), end))
+    return spans
 
 
 def _opening_line(text: str, ls: int) -> tuple[int, str]:
