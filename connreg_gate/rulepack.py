@@ -299,7 +299,10 @@ def _host_regex(host: str) -> str:
 _PUBLIC_IMAGE = (r"(?!/[^\s'\"`<>()]*?\.(?:png|jpe?g|gif|svg|ico|webp"
                  # or a model or archive downloaded from a public bucket: Chroma's default
                  # embedding model at chroma-onnx-models.s3.amazonaws.com/.../onnx.tar.gz
-                 r"|onnx|tar\.gz|tgz|zip|bin|pt|safetensors)(?![\w.]))")
+                 r"|onnx|tar\.gz|tgz|zip|bin|pt|safetensors"
+                 # or a script, style sheet or font served from one (tDiary's Yo button at
+                 # //yoapp.s3.amazonaws.com/js/yo-button.js)
+                 r"|js|css|woff2?|ttf)(?![\w.]))")
 
 
 def _host_keyword(host: str) -> str:

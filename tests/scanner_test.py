@@ -678,6 +678,11 @@ REAL_USAGE = [
     ("llama_index/voice/ws.py", "from typing import TYPE_CHECKING\r\n\r\nif TYPE_CHECKING:\r\n"
      "    from websockets.asyncio.client import ClientConnection\r\n\r\nimport websockets\r\n", "websockets",
      "websockets.import.python"),
+    ("database/create-mysql.sql", "CREATE TABLE resource (\n  id SERIAL PRIMARY KEY,\n  label VARCHAR(255))\n"
+     "ENGINE InnoDB DEFAULT CHARACTER SET binary;\n", "mysql", "mysql.call.sql_dialect"),
+    ("lib/trocla/default_config.yaml", "---\nstore: :moneta\nstore_options:\n  adapter: :YAML\n  adapter_options:\n"
+     "    :file: '/tmp/trocla.yaml'\n", "local-files", "local-files.call.moneta_file"),
+    ("lib/cache.rb", "STORE = Moneta.new(:File, dir: 'tmp/moneta')\n", "local-files", "local-files.call.moneta_file"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1023,6 +1028,10 @@ TRAPS = [
     ("a default model downloaded from a public bucket",
      {"chromadb/utils/embedding_functions/onnx_mini_lm_l6_v2.py": "MODEL_DOWNLOAD_URL = (\n"
       "    'https://chroma-onnx-models.s3.amazonaws.com/all-MiniLM-L6-v2/onnx.tar.gz'\n)\n"}),
+    ("a button's script served from someone's public bucket",
+     {"plugin/yo_update.rb": "s.src = \"//yoapp.s3.amazonaws.com/js/yo-button.js\";\n"}),
+    ("Moneta over a network store, and an adapter setting for something else",
+     {"lib/store.rb": "STORE = Moneta.new(:Redis, url: ENV['X'])\n", "config/app.yml": "adapter: :YAMLish\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
