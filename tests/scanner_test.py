@@ -683,6 +683,9 @@ REAL_USAGE = [
     ("lib/trocla/default_config.yaml", "---\nstore: :moneta\nstore_options:\n  adapter: :YAML\n  adapter_options:\n"
      "    :file: '/tmp/trocla.yaml'\n", "local-files", "local-files.call.moneta_file"),
     ("lib/cache.rb", "STORE = Moneta.new(:File, dir: 'tmp/moneta')\n", "local-files", "local-files.call.moneta_file"),
+    ("server/src/services/providers-registry.js",
+     "const { body } = await bearerGet(\n  `https://${providers.keycloak.subdomain}/protocol/openid-connect/userinfo`,\n"
+     "  accessToken\n);\n", "keycloak", "keycloak.call.api_path"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
