@@ -686,6 +686,9 @@ REAL_USAGE = [
     ("server/src/services/providers-registry.js",
      "const { body } = await bearerGet(\n  `https://${providers.keycloak.subdomain}/protocol/openid-connect/userinfo`,\n"
      "  accessToken\n);\n", "keycloak", "keycloak.call.api_path"),
+    # a Go module that is the service's client itself
+    ("go.mod", "module github.com/rabbitmq/amqp091-go\n\ngo 1.16\n\nrequire go.uber.org/goleak v1.1.12\n", "rabbitmq",
+     "rabbitmq.dependency.go"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1035,6 +1038,8 @@ TRAPS = [
      {"plugin/yo_update.rb": "s.src = \"//yoapp.s3.amazonaws.com/js/yo-button.js\";\n"}),
     ("Moneta over a network store, and an adapter setting for something else",
      {"lib/store.rb": "STORE = Moneta.new(:Redis, url: ENV['X'])\n", "config/app.yml": "adapter: :YAMLish\n"}),
+    ("a Go module of the app's own, with a test-only requirement",
+     {"go.mod": "module github.com/acme/billing\n\ngo 1.22\n\nrequire github.com/stretchr/testify v1.9.0\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

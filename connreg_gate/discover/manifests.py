@@ -157,10 +157,20 @@ def composer_json(path: str, text: str) -> Iterator[Dependency]:
 _GO_REQ = regex_cache.compile(r"^\s*(?:require\s+)?([A-Za-z0-9][\w.\-/~]*\.[\w.\-/~]+)\s+v[\w.\-+]+(\s*//\s*indirect)?")
 
 
+_GO_MODULE = regex_cache.compile(r"^\s*module\s+\"?([A-Za-z0-9][\w.\-/~]*\.[\w.\-/~]+)\"?\s*(?://.*)?$")
+
+
 def go_mod(path: str, text: str) -> Iterator[Dependency]:
     in_req = False
     for i, line in enumerate(text.splitlines(), 1):
         s = line.strip()
+        if s.startswith("module "):
+            # the module itself: a client library is the service's own client (RabbitMQ's
+            # github.com/rabbitmq/amqp091-go), whatever imports it
+            m = _GO_MODULE.match(s)
+            if m:
+                yield Dependency("go", m.group(1), i, False)
+            continue
         if s.startswith("require ("):
             in_req = True
             continue
