@@ -225,10 +225,10 @@ _DRIVER_PATH = (
 )
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
-# Auth0OAuth2`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
+# Auth0OAuth2`, Sentry's `class OktaSAML2Provider`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
 # `providerName: "auth0"`. CLASSES and IDS come from the provider's signin_names.
 _SIGNIN = (
-    r"\bclass\s+(?:CLASSES)(?:(?:OAuth2?|OIDC|OpenI[Dd]Connect)(?:Provider|Adapter|Strategy|Backend)?|Provider|Adapter"
+    r"\bclass\s+(?:CLASSES)(?:(?:OAuth2?|OIDC|OpenI[Dd]Connect|SAML2?)(?:Provider|Adapter|Strategy|Backend)?|Provider|Adapter"
     r"|Strategy|Backend)\b"
     r"|\b(?:id|provider_?name|providerName|ProviderName)\s*(?::=|[:=])\s*['\"](?:IDS)['\"]"
     # imported from an auth library's providers: import Auth0Provider from "next-auth/providers/auth0",

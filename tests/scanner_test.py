@@ -689,6 +689,10 @@ REAL_USAGE = [
     # a Go module that is the service's client itself
     ("go.mod", "module github.com/rabbitmq/amqp091-go\n\ngo 1.16\n\nrequire go.uber.org/goleak v1.1.12\n", "rabbitmq",
      "rabbitmq.dependency.go"),
+    ("sentry/auth/providers/saml2/okta/provider.py",
+     "from sentry.auth.providers.saml2.provider import SAML2Provider\n\n\nclass OktaSAML2Provider(SAML2Provider):\n"
+     "    name = 'Okta'\n", "okta", "okta.call.signin_provider"),
+    ("cartridge/shop/checkout.py", "from mezzanine.utils.email import send_mail_template\n", "smtp", "smtp.call.django_mail"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
