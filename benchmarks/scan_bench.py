@@ -93,9 +93,13 @@ def django_subset(corpus: Path, files: int = 4600) -> Path | None:
     if django is None:
         return None
     if not target.exists():
-        # The Django tree may already be a git checkout (ensure_git): its .git is not source.
-        paths = sorted(p for p in django.rglob("*")
-                       if p.is_file() and ".git" not in p.relative_to(django).parts)[:files]
+        # The Django tree may already be a git checkout (ensure_git): its .git is not source,
+        # and is not even walked (git's background gc may be removing object folders)
+        found = []
+        for root, dirs, names in os.walk(django):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            found += [Path(root) / n for n in names if (Path(root) / n).is_file()]
+        paths = sorted(found)[:files]
         for p in paths:
             dest = target / p.relative_to(django)
             dest.parent.mkdir(parents=True, exist_ok=True)
