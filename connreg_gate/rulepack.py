@@ -154,10 +154,11 @@ _ENV_READ = (
 # `if provider == "okta":`, NestJS's `dataSource.options.type === 'mongodb'`, and through a
 # getter with one plain argument: Objection's `getDialect(knex) === 'postgresql'`, and a knex
 # client's name tested for a driver: Backstage's `knex.client.config.client.includes('sqlite3')`,
-# and a sign-in provider's id: SuperTokens' `thirdPartyId.startsWith("okta")`.
+# and a sign-in provider's id: SuperTokens' `thirdPartyId.startsWith("okta")`; Ralph's
+# `backend_name == 'postgresql'`.
 _DRIVER_CHECK = (
     r"(?:(?:driver|driver_?name|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
-    r"|third_?party_?id"
+    r"|third_?party_?id|backend_?(?:name|type)"
     r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\([\w$.]*\))?\s*[=!]==?\s*"
     r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client|third_?party_?id)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"

@@ -693,6 +693,10 @@ REAL_USAGE = [
      "from sentry.auth.providers.saml2.provider import SAML2Provider\n\n\nclass OktaSAML2Provider(SAML2Provider):\n"
      "    name = 'Okta'\n", "okta", "okta.call.signin_provider"),
     ("cartridge/shop/checkout.py", "from mezzanine.utils.email import send_mail_template\n", "smtp", "smtp.call.django_mail"),
+    ("src/ralph/cmdb/archiver.py", "    backend_name = _get_used_db_backend_name()\n    if backend_name == 'mysql':\n"
+     "        sql = 'DELETE ...'\n    elif backend_name == 'postgresql':\n", "postgres", "postgres.call.driver_check"),
+    ("shop/models/related.py", "from filer.fields import image\n\n\nclass ProductImageModel(models.Model):\n"
+     "    image = image.FilerImageField(on_delete=models.CASCADE)\n", "local-files", "local-files.call.django_filer_field"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
