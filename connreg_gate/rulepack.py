@@ -396,7 +396,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         template_call("driver_module", _DRIVER_MODULE.replace("NAMES", _escaped_alternation(modules)),
                       ["." + m for m in modules], file_classes=frozenset({"python"}))
         template_call("driver_path", _DRIVER_PATH.replace("NAMES", _escaped_alternation(modules)),
-                      ["." + m + sep for m in modules for sep in ".:_"], file_classes=ALL_SOURCE | {"config"})
+                      # the module rule's keywords: one keyword set keeps the automaton small
+                      ["." + m for m in modules], file_classes=ALL_SOURCE | {"config"})
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),
