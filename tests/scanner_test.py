@@ -697,6 +697,11 @@ REAL_USAGE = [
      "        sql = 'DELETE ...'\n    elif backend_name == 'postgresql':\n", "postgres", "postgres.call.driver_check"),
     ("shop/models/related.py", "from filer.fields import image\n\n\nclass ProductImageModel(models.Model):\n"
      "    image = image.FilerImageField(on_delete=models.CASCADE)\n", "local-files", "local-files.call.django_filer_field"),
+    ("rq_dashboard/templates/rq_dashboard/scripts/jobs.js", "var refresh_table_loop = function() {\n"
+     "    reload_table(function() {\n        setTimeout(refresh_table_loop, POLL_INTERVAL);\n    });\n};\n",
+     "polling", "polling.call.timeout_rearmed"),
+    ("app/__init__.py", "app.config['SESSION_FILE_DIR'] = os.path.join(app.config['CONFIG_PATH'], 'session')\n",
+     "local-files", "local-files.call.flask_session_files"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1048,6 +1053,8 @@ TRAPS = [
      {"lib/store.rb": "STORE = Moneta.new(:Redis, url: ENV['X'])\n", "config/app.yml": "adapter: :YAMLish\n"}),
     ("a Go module of the app's own, with a test-only requirement",
      {"go.mod": "module github.com/acme/billing\n\ngo 1.22\n\nrequire github.com/stretchr/testify v1.9.0\n"}),
+    ("a timeout re-arming a render loop, and a fixed-delay update",
+     {"src/anim.js": "setTimeout(draw_loop, FRAME_INTERVAL);\nsetTimeout(updateClock, 1000);\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
