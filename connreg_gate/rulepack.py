@@ -221,9 +221,11 @@ _DRIVER_MODULE = (
 # "django.core.cache.backends.redis.RedisCache", mem0's `"mongodb": "mem0.vector_stores.mongodb.MongoDB"`.
 # Not a bare item of a list of paths: a catalog of backends (django-cachalot's supported
 # caches). As in the model-id rule, no comment may come before the path.
-_DRIVER_PATH = (
-    r"^(?![ \t]*[\"'][^\"'\n]*[\"'][ \t]*,?[ \t]*$)(?:(?!#|//).)*?[\"'](?:\w+\.)+(?:NAMES)(?:_\w+)?[.:][A-Z]\w*[\"']"
-)
+# From a line's start to a quoted value on it, when the line is not a bare quoted item of a
+# list (a catalog) and no comment comes first: the comment check is made where a match
+# starts, the line's start here, so it cannot see a comment before the value.
+_QUOTED_IN_CODE = r"^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$)(?:(?!#|//).)*?"
+_DRIVER_PATH = _QUOTED_IN_CODE + r"[\"'](?:\w+\.)+(?:NAMES)(?:_\w+)?[.:][A-Z]\w*[\"']"
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
 # Auth0OAuth2`, Sentry's `class OktaSAML2Provider`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
@@ -297,7 +299,7 @@ def _host_regex(host: str) -> str:
     return label.join(re.escape(part) for part in host.lstrip("*.").split("*"))
 
 
-_PUBLIC_IMAGE = (r"(?!/[^\s'\"`<>()]*?\.(?:png|jpe?g|gif|svg|ico|webp"
+_PUBLIC_FILE = (r"(?!/[^\s'\"`<>()]*?\.(?:png|jpe?g|gif|svg|ico|webp"
                  # or a model or archive downloaded from a public bucket: Chroma's default
                  # embedding model at chroma-onnx-models.s3.amazonaws.com/.../onnx.tar.gz
                  r"|onnx|tar\.gz|tgz|zip|bin|pt|safetensors"
@@ -368,10 +370,9 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         keywords = [p.lower() + "/" for p in prefixes]
         # In code, a quoted id counts unless it is a bare item of a list of ids: a catalog of
         # what another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a").
-        # The second form matches from the line's start, so the comment check (made where a
-        # match starts) cannot see a comment before the id: no # or // may come before it.
+        # The second form is _QUOTED_IN_CODE's: no comment may come before the id.
         template_call("model_prefix", r"\bmodel(?:_name|_id)?\s*[:=]\s*[\"'`]?" + model
-                      + r"|^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$)(?:(?!#|//).)*?[\"'`]" + model, keywords)
+                      + r"|" + _QUOTED_IN_CODE + r"[\"'`]" + model, keywords)
         # In settings files only a model key counts: a price list naming every provider's
         # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
         template_call("model_prefix", r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model,
@@ -393,11 +394,13 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                           [r.lower() + d for r in _DRIVER_LAST_ROLES for d in drivers], re.IGNORECASE)
     modules = sorted(set(spec.get("module_names") or []) | set(drivers))
     if modules:
-        template_call("driver_module", _DRIVER_MODULE.replace("NAMES", _escaped_alternation(modules)),
-                      ["." + m for m in modules], file_classes=frozenset({"python"}))
-        template_call("driver_path", _DRIVER_PATH.replace("NAMES", _escaped_alternation(modules)),
-                      # the module rule's keywords: one keyword set keeps the automaton small
-                      ["." + m for m in modules], file_classes=ALL_SOURCE | {"config"})
+        # one keyword set for both: the dotted path holds the module's ".name" too, and
+        # shared keywords keep the automaton small
+        mod_alt, mod_keywords = _escaped_alternation(modules), ["." + m for m in modules]
+        template_call("driver_module", _DRIVER_MODULE.replace("NAMES", mod_alt), mod_keywords,
+                      file_classes=frozenset({"python"}))
+        template_call("driver_path", _DRIVER_PATH.replace("NAMES", mod_alt), mod_keywords,
+                      file_classes=ALL_SOURCE | {"config"})
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),
@@ -506,10 +509,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
                              + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True))
                              + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])"
-                             # nor, for object storage, a link to a public image in a bucket
+                             # nor, for object storage, a link to a public file in a bucket
                              # (RSS-Bridge's favicon at s3.amazonaws.com/unode1/...png): the
                              # browser fetches it; the app stores nothing there
-                             + (_PUBLIC_IMAGE if spec.get("category") == "storage" else ""),
+                             + (_PUBLIC_FILE if spec.get("category") == "storage" else ""),
                              where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))
