@@ -167,6 +167,9 @@ _DRIVER_CHECK = (
     r"|['\"](?:NAMES)['\"]\s+(?:not\s+)?in\s+[\w.]*?(?:connect|url|uri|dsn|driver|dialect|engine)\w*"
     # Ruby's branch on a symbol: Moneta's `case backend.database_type` / `when :postgres`
     r"|\bwhen\s+:(?:NAMES)\b"
+    # and on a string, alone or first in a list: delayed_job_active_record's
+    # `case connection.adapter_name` / `when "PostgreSQL", "PostGIS"`
+    r"|\bwhen\s+(?:['\"][\w ]*['\"]\s*,\s*)*['\"](?:NAMES)['\"]"
     # a default dialect or driver name: rasa's `dialect: Text = "sqlite"`, sopel's
     # `drivername = config.core.db_driver or 'mysql'`
     r"|\b(?:dialect|driver_?name)\s*(?::\s*[\w\[\]., ]+?\s*)?=\s*(?:[\w.()]+\s+or\s+)?['\"](?:NAMES)['\"]"

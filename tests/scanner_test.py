@@ -702,6 +702,19 @@ REAL_USAGE = [
      "polling", "polling.call.timeout_rearmed"),
     ("app/__init__.py", "app.config['SESSION_FILE_DIR'] = os.path.join(app.config['CONFIG_PATH'], 'session')\n",
      "local-files", "local-files.call.flask_session_files"),
+    # a Jinja template of a settings file is read as the file it renders
+    ("pypicloud/templates/config.ini.jinja2", "[app:main]\ndb.url = sqlite:///{{ workdir }}/db.sqlite\n", "sqlite",
+     "sqlite.url"),
+    ("dvc/commands/dataset.py", 'HELP = """URL of a cloud-versioned remote:\n\nazure://mycontainer/path\n"""\n',
+     "azure-blob", "azure-blob.url"),
+    ("lib/delayed/backend/active_record.rb", "          case connection.adapter_name\n"
+     "          when \"PostgreSQL\", \"PostGIS\"\n            reserve_with_scope_using_optimized_postgres(ready_scope)\n",
+     "postgres", "postgres.call.driver_check"),
+    ("lib/delayed/backend/active_record.rb", "          case connection.adapter_name\n          when \"MSSQL\", \"Teradata\"\n",
+     "mssql", "mssql.call.driver_check"),
+    # a gem that is the service's client itself, as a Go module's own path
+    ("em-redis.gemspec", 'Gem::Specification.new do |s|\n  s.name = "em-redis".freeze\n  s.version = "0.3.0"\nend\n',
+     "redis", "redis.dependency.named"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1055,6 +1068,12 @@ TRAPS = [
      {"go.mod": "module github.com/acme/billing\n\ngo 1.22\n\nrequire github.com/stretchr/testify v1.9.0\n"}),
     ("a timeout re-arming a render loop, and a fixed-delay update",
      {"src/anim.js": "setTimeout(draw_loop, FRAME_INTERVAL);\nsetTimeout(updateClock, 1000);\n"}),
+    ("a page template with no inner extension stays a page, and a Jinja text template is not read as code",
+     {"templates/base.jinja2": "{% block content %}import stripe{% endblock %}\n",
+      "templates/mail.txt.jinja2": "from stripe import StripeClient\n"}),
+    ("a gem whose own name holds a service's only inside a word", {"fakeredis.gemspec":
+     'Gem::Specification.new do |s|\n  s.name = "fakeredis"\nend\n'}),
+    ("a Ruby branch on a value that is not a database", {"lib/format.rb": 'case format\nwhen "json", "yaml"\n  dump\nend\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

@@ -76,6 +76,10 @@ HTML_EXTS = frozenset({".html", ".htm", ".erb", ".haml", ".slim", ".twig", ".hbs
 # Sample configuration shipped for the user to copy: it names what the app is built to
 # connect to, in the syntax of the file it templates.
 TEMPLATE_EXTS = frozenset({".dist", ".example", ".sample", ".template", ".tmpl"})
+# A Jinja template of a config or source file is read as the file it renders when its
+# name says which (PyPI Cloud's config.ini.jinja2, Ansible's settings.py.j2); a page
+# template with no inner extension (base.jinja2) stays a page.
+JINJA_EXTS = frozenset({".j2", ".jinja", ".jinja2"})
 MINIFIED_SUFFIXES = (".min.js", ".min.mjs", ".min.css", "-min.js", ".bundle.js", ".chunk.js")
 # Test, example and docs code: evidence found there is reported but does not count as app usage.
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "e2e", "cypress", "playwright",
@@ -194,6 +198,9 @@ def file_class(path: str) -> str | None:
     if ext in TEMPLATE_EXTS:  # config.inc.php.dist, settings.yml.example: read as what they template
         lower = lower[: -len(ext)]
         ext = extension(lower)
+    elif ext in JINJA_EXTS and extension(lower[: -len(ext)]) in _RENDERED_EXTS:
+        lower = lower[: -len(ext)]
+        ext = extension(lower)
     lang = LANGUAGE_BY_EXT.get(ext)
     if lang:
         # TypeScript declaration files describe types: nothing in them runs
@@ -232,6 +239,10 @@ def _in_locale_directory(path: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _is_locale_directory(directory: str) -> bool:
     return any(p.lower() in LOCALE_DIRS for p in directory.split("/"))
+
+
+# What a Jinja template's inner extension must be for it to be read as that file.
+_RENDERED_EXTS = frozenset({*LANGUAGE_BY_EXT, *CONFIG_EXTS, *SHELL_EXTS, *HTML_EXTS, ".yaml", ".yml", ".sql", ".tf", ".tfvars"})
 
 
 def extension(name: str) -> str:

@@ -204,6 +204,9 @@ def gemfile(path: str, text: str) -> Iterator[Dependency]:
             yield Dependency("gem", m.group(1), i, dev)
 
 
+_GEM_NAME = regex_cache.compile(r"""^\s*\w+\.name\s*=\s*['"]([\w.\-]+)['"]""")
+
+
 def gemspec(path: str, text: str) -> Iterator[Dependency]:
     """A gem's own spec; an installed gem's spec as RubyGems writes it names each gem as
     a percent literal: s.add_runtime_dependency(%q<redis>.freeze, ["~> 4.0"])."""
@@ -223,6 +226,12 @@ def gemspec(path: str, text: str) -> Iterator[Dependency]:
             fallback = in_check = False
             continue
         if fallback:
+            continue
+        own = _GEM_NAME.match(line)
+        if own:
+            # the gem itself, as a Go module's own path: a client library is its
+            # service's own client (em-redis speaks Redis's protocol, requiring no gem)
+            yield Dependency("gem", own.group(1), i, False)
             continue
         m = re.match(r"""^\s*\w+\.add_(runtime_|development_)?dependency\s*\(?\s*(?:['"]([\w.\-]+)['"]|%q<([\w.\-]+)>)""",
                      line)
