@@ -715,6 +715,9 @@ REAL_USAGE = [
     # a gem that is the service's client itself, as a Go module's own path
     ("em-redis.gemspec", 'Gem::Specification.new do |s|\n  s.name = "em-redis".freeze\n  s.version = "0.3.0"\nend\n',
      "redis", "redis.dependency.named"),
+    # a data directory named for the app stays storage, in any case
+    ("companion/.env", "COMPANION_DATADIR=/var/lib/companion\n", "local-files", "local-files.config.data_dir"),
+    ("src/config.js", "const dataDir = process.env.DATA_DIR || './data'\n", "local-files", "local-files.config.data_dir"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1074,6 +1077,9 @@ TRAPS = [
     ("a gem whose own name holds a service's only inside a word", {"fakeredis.gemspec":
      'Gem::Specification.new do |s|\n  s.name = "fakeredis"\nend\n'}),
     ("a Ruby branch on a value that is not a database", {"lib/format.rb": 'case format\nwhen "json", "yaml"\n  dump\nend\n'}),
+    ("a bare datadir: files a packager copies, and a word in a database error's name", {
+        "mcollective/pluginpackager/agent_definition.rb": '        datadir = File.join(@path, "data", "**")\n',
+        "mysqlerr/mysqlerr.go": "package mysqlerr\n\nconst (\n\tER_PATH_IN_DATADIR = 3632\n)\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
