@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from connreg_gate.cli import main
+from connreg_gate.launch import run
 
-raise SystemExit(main())
+run()
