@@ -1258,6 +1258,22 @@ def test_symlink_loop_and_unreadable_do_not_crash(tmp_path, rules):
     assert "stripe" in providers(result) and "openai" not in providers(result)
 
 
+def test_a_symlinked_file_and_a_fifo_are_counted_not_read(tmp_path, rules):
+    import os
+
+    repo = tmp_path / "plain"
+    repo.mkdir()
+    (repo / "app.py").write_text("import stripe\n")
+    outside = tmp_path / "outside.py"
+    outside.write_text("import twilio\n")
+    (repo / "link.py").symlink_to(outside)  # never followed out of the tree
+    os.mkfifo(repo / "pipe.py")  # opening it must not wait for a writer
+    result = scan(list_directory(repo), rules)
+    skipped = {(s.path, s.reason) for s in result.skipped}
+    assert {("link.py", "symlink"), ("pipe.py", "unreadable")} <= skipped
+    assert providers(result) == ["stripe"]
+
+
 def test_credentials_never_in_output(tmp_path, rules):
     from connreg_gate.report import scan_report
 

