@@ -718,6 +718,13 @@ REAL_USAGE = [
     # a data directory named for the app stays storage, in any case
     ("companion/.env", "COMPANION_DATADIR=/var/lib/companion\n", "local-files", "local-files.config.data_dir"),
     ("src/config.js", "const dataDir = process.env.DATA_DIR || './data'\n", "local-files", "local-files.config.data_dir"),
+    # Google Analytics from a server: the Measurement Protocol's client and a property id
+    ("lib/stats.js", "var _universalAnalytics = require('universal-analytics');\n", "google-analytics",
+     "google-analytics.import.javascript"),
+    ("lib/stats.js", "visitor = ua('UA-90044826-1', mid, { strictCidFormat: false });\n", "google-analytics",
+     "google-analytics.call.tracking_id"),
+    ("reports/ga.py", "from google.analytics.data_v1beta import BetaAnalyticsDataClient\n", "google-analytics",
+     "google-analytics.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1080,6 +1087,8 @@ TRAPS = [
     ("a bare datadir: files a packager copies, and a word in a database error's name", {
         "mcollective/pluginpackager/agent_definition.rb": '        datadir = File.join(@path, "data", "**")\n',
         "mysqlerr/mysqlerr.go": "package mysqlerr\n\nconst (\n\tER_PATH_IN_DATADIR = 3632\n)\n"}),
+    ("a user agent string and a UA- that is not a property id", {"lib/http.js":
+     "const headers = { 'User-Agent': 'UA-test' };\nconst code = 'UA-12-3456789';\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
