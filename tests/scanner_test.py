@@ -725,6 +725,8 @@ REAL_USAGE = [
      "google-analytics.call.tracking_id"),
     ("reports/ga.py", "from google.analytics.data_v1beta import BetaAnalyticsDataClient\n", "google-analytics",
      "google-analytics.import.python"),
+    ("saleor/core/analytics.py", "import google_measurement_protocol as ga\n", "google-analytics",
+     "google-analytics.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
