@@ -186,7 +186,8 @@ _DRIVER_CHECK = (
 # `type PostgresDialect struct` in Go, peewee's `class CockroachDatabase`.
 _DRIVER_CLASS = (
     r"\b(?:class|type)\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
-    r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport|Database)\b"
+    r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport|Database"
+    r"|Collector)\b"
     # or named for it alone, as a per-database layer is: HOMER's `namespace Database\Layer;
     # class sqlite {`
     r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|$))"
@@ -508,8 +509,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             # not a vendor's status page (status.sentry.io, django-health-check's feeds), nor
             # a glob that matches the host to block or allow it (crawl4ai's ad blocker's
             # "**/google-analytics.com/**", a CSP's *.google-analytics.com), nor a bare host in
-            # a list of hosts, an allow or block list ('doubleclick.net', 'googletagmanager.com')
-            pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
+            # a list of hosts, an allow or block list ('doubleclick.net', 'googletagmanager.com'),
+            # nor an HTTPS Everywhere ruleset's target or rewrite (searx's https_rules:
+            # <target host="maps.googleapis.com" />, to="https://$1.google-analytics.com/")
+            pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?<!<target host=\")(?<!\$\d\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
                              + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True))
                              + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])"
                              # nor, for object storage, a link to a public file in a bucket

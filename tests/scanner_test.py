@@ -727,6 +727,20 @@ REAL_USAGE = [
      "google-analytics.import.python"),
     ("saleor/core/analytics.py", "import google_measurement_protocol as ga\n", "google-analytics",
      "google-analytics.import.python"),
+    # the clients older apps still import: Sentry's raven, Datadog's dogapi, Mosquitto's
+    # Python module, boto 2
+    ("graphite_api/config.py", "    try:\n        from raven.contrib.flask import Sentry\n    except ImportError:\n",
+     "sentry", "sentry.import.python"),
+    ("diamond/handler/datadog.py", "try:\n    import dogapi\nexcept ImportError:\n    dogapi = None\n", "datadog",
+     "datadog.import.python"),
+    ("diamond/handler/mqtt.py", "try:\n    import mosquitto\nexcept ImportError:\n    mosquitto = None\n", "mqtt",
+     "mqtt.import.python"),
+    ("collectors/s3/s3.py", "    from boto.s3.connection import S3Connection\n", "s3", "s3.import.python"),
+    ("tools/upload.py", "conn = boto.connect_s3(key_id, secret)\n", "s3", "s3.call.boto2"),
+    ("collectors/sqs/sqs.py", "    from boto import sqs\n", "sqs", "sqs.import.python"),
+    # a metrics collector named for the service it reads
+    ("collectors/memcached/memcached.py", "class MemcachedCollector(diamond.collector.Collector):\n", "memcached",
+     "memcached.call.driver_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1091,6 +1105,12 @@ TRAPS = [
         "mysqlerr/mysqlerr.go": "package mysqlerr\n\nconst (\n\tER_PATH_IN_DATADIR = 3632\n)\n"}),
     ("a user agent string and a UA- that is not a property id", {"lib/http.js":
      "const headers = { 'User-Agent': 'UA-test' };\nconst code = 'UA-12-3456789';\n"}),
+    ("a commented-out bean and hosts named in an XML comment", {"src/main/resources/applicationContext.xml":
+     '<beans>\n  <!--\n  <bean id="ds" p:url="jdbc:postgresql://db/app"/>\n  www.google-analytics.com\n  -->\n</beans>\n'}),
+    ("an HTTPS Everywhere ruleset names the hosts it upgrades", {"plugins/https_rules/Google.xml":
+     '<ruleset name="Google">\n\t<target host="maps.googleapis.com" />\n'
+     '\t<rule from="^http://(ssl|www)\\.google-analytics\\.com/"\n\t\tto="https://$1.google-analytics.com/" />\n'
+     '</ruleset>\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

@@ -23,6 +23,9 @@ BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
     "javascript": (("/*", "*/"),), "go": (("/*", "*/"),), "java": (("/*", "*/"),),
     "csharp": (("/*", "*/"),), "php": (("/*", "*/"),), "terraform": (("/*", "*/"),),
     "ruby": (("\n=begin", "\n=end"),), "html": (("<!--", "-->"),), "sql": (("/*", "*/"),),
+    # XML settings (Spring beans, HTTPS Everywhere rulesets): a commented-out bean or a
+    # host listed in a comment is not used
+    "config": (("<!--", "-->"),),
 }
 # Markers that need white space (or line start) before them, as in YAML and shells.
 _SPACED = frozenset({"env", "deploy", "config", "shell"})
