@@ -140,7 +140,9 @@ def _compile(pattern: str, where: str, flags: int = 0, eager: bool = False) -> P
 
 # Where a program reads an environment variable, NAME being the variable's pattern: a
 # .env or compose line, then each language's accessor. The match's text is the name.
-_ENV_SETTING = r"(?:^\s*(?:export\s+|-\s*)?|\$\{)(?P<name>NAME)(?=\s*[:=]|\}|:-)"
+# Not a setting's type in a schema of settings (MediaGoblin's configobj spec lists
+# Celery's: `REDIS_PORT = integer()`, `BROKER_URL = string(default=...)`).
+_ENV_SETTING = r"(?:^\s*(?:export\s+|-\s*)?|\$\{)(?P<name>NAME)(?=\s*[:=](?!\s*[a-z_]+\()|\}|:-)"
 _ENV_READ = (
     r"(?:(?:os\.environ(?:\.get)?\s*[\[(]|os\.getenv\(|\benv(?:\.\w+)?\(|\bgetenv\(|\bENV(?:\.fetch\()?\[?"
     r"|\$_(?:ENV|SERVER)\[|System\.getenv\(|GetEnvironmentVariable\(|os\.(?:Getenv|LookupEnv)\()\s*['\"]"

@@ -741,6 +741,9 @@ REAL_USAGE = [
     # a metrics collector named for the service it reads
     ("collectors/memcached/memcached.py", "class MemcachedCollector(diamond.collector.Collector):\n", "memcached",
      "memcached.call.driver_class"),
+    # Fedora's message bus library speaks AMQP to RabbitMQ only
+    ("bodhi/server/notifications.py", "from fedora_messaging import api, exceptions\n", "rabbitmq",
+     "rabbitmq.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1111,6 +1114,8 @@ TRAPS = [
      '<ruleset name="Google">\n\t<target host="maps.googleapis.com" />\n'
      '\t<rule from="^http://(ssl|www)\\.google-analytics\\.com/"\n\t\tto="https://$1.google-analytics.com/" />\n'
      '</ruleset>\n'}),
+    ("a schema of settings that gives each its type", {"mediagoblin/config_spec.ini":
+     "[celery]\nCELERY_AMQP_TASK_RESULT_EXPIRES = integer()\nREDIS_PORT = integer()\nREDIS_DB = integer()\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
