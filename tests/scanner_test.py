@@ -744,6 +744,8 @@ REAL_USAGE = [
     # Fedora's message bus library speaks AMQP to RabbitMQ only
     ("bodhi/server/notifications.py", "from fedora_messaging import api, exceptions\n", "rabbitmq",
      "rabbitmq.import.python"),
+    ("mail/store.go", 'package mail\n\nimport (\n\t"github.com/emersion/go-maildir"\n)\n', "local-files",
+     "local-files.import.go"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
