@@ -746,6 +746,8 @@ REAL_USAGE = [
      "rabbitmq.import.python"),
     ("mail/store.go", 'package mail\n\nimport (\n\t"github.com/emersion/go-maildir"\n)\n', "local-files",
      "local-files.import.go"),
+    ("ironic/console/websocketproxy.py", "import websockify\nfrom websockify import websockifyserver\n", "websockets",
+     "websockets.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
