@@ -167,6 +167,9 @@ _DRIVER_CHECK = (
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
     # a driver's name looked for in a connection string: LinOTP's `if 'sqlite' not in sqlConnect:`
     r"|['\"](?:NAMES)['\"]\s+(?:not\s+)?in\s+[\w.]*?(?:connect|url|uri|dsn|driver|dialect|engine)\w*"
+    # a flag named for the database in use: Papermerge's `if config.has_mysql:`, oTree's
+    # `is_postgres = ...`, Ironic's `is_ironic_using_sqlite()`
+    r"|\b(?:is|has|using)_(?:\w+_)?(?:NAMES)\b(?!\s*=\s*(?:False|false|None|nil)\b)"
     # Ruby's branch on a symbol: Moneta's `case backend.database_type` / `when :postgres`
     r"|\bwhen\s+:(?:NAMES)\b"
     # and on a string, alone or first in a list: delayed_job_active_record's
@@ -388,8 +391,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # Code that branches on the database in use (see _DRIVER_CHECK). A config listing
         # drivers ('driver' => 'pgsql') does not count: frameworks list all they support.
         alt = _escaped_alternation(drivers)
-        template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt), [q + d for d in drivers for q in "'\":"],
-                      re.IGNORECASE)
+        template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt),
+                      [q + d for d in drivers for q in ("'", '"', ":", "is_", "has_", "using_")], re.IGNORECASE)
         template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt),
                       [k + " " + d for k in ("class", "type") for d in drivers], re.IGNORECASE)
         template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt),

@@ -748,6 +748,16 @@ REAL_USAGE = [
      "local-files.import.go"),
     ("ironic/console/websocketproxy.py", "import websockify\nfrom websockify import websockifyserver\n", "websockets",
      "websockets.import.python"),
+    # a flag named for the database in use
+    ("papermerge/conf/settings.py", "if config.has_mysql:\n    SILENCED_SYSTEM_CHECKS = ['mysql.E001']\n", "mysql",
+     "mysql.call.driver_check"),
+    ("lib/geocoder/stores/active_record.rb", "      def using_postgres?\n        connection.adapter_name.match(/postgres/i)\n",
+     "postgres", "postgres.call.driver_check"),
+    # Blob storage's REST API called by hand, and a WebSocket server from ws4py
+    ("zuul/driver/azure/azul.py", "        headers = {\n            'x-ms-blob-type': 'PageBlob',\n        }\n",
+     "azure-blob", "azure-blob.call.rest_api"),
+    ("zuul/web/__init__.py", "from ws4py.server.cherrypyserver import WebSocketPlugin, WebSocketTool\n", "websockets",
+     "websockets.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1120,6 +1130,8 @@ TRAPS = [
      '</ruleset>\n'}),
     ("a schema of settings that gives each its type", {"mediagoblin/config_spec.ini":
      "[celery]\nCELERY_AMQP_TASK_RESULT_EXPIRES = integer()\nREDIS_PORT = integer()\nREDIS_DB = integer()\n"}),
+    ("a database flag turned off, and a name that only starts with a database's", {"app/settings.py":
+     "has_mysql = False\nis_sqlite3_available = check()\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
