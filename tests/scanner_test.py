@@ -758,6 +758,14 @@ REAL_USAGE = [
      "azure-blob", "azure-blob.call.rest_api"),
     ("zuul/web/__init__.py", "from ws4py.server.cherrypyserver import WebSocketPlugin, WebSocketTool\n", "websockets",
      "websockets.import.python"),
+    # chat platforms' WebSocket clients, Matrix's long-polling sync, a long poll said in words
+    ("src/client/websocket/WebSocketManager.js", "const { WebSocketManager: WSWebSocketManager } = require('@discordjs/ws');\n",
+     "websockets", "websockets.import.javascript"),
+    ("src/receivers/SocketModeReceiver.ts", "import { SocketModeClient } from '@slack/socket-mode';\n", "websockets",
+     "websockets.import.javascript"),
+    ("src/MatrixClient.ts", '        return this.doRequest("GET", "/_matrix/client/v3/sync", conf, null, timeout);\n',
+     "polling", "polling.call.api_long_poll"),
+    ("src/core/network/polling.ts", "    debug('Starting long polling')\n", "polling", "polling.call.long_polling"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1132,6 +1140,9 @@ TRAPS = [
      "[celery]\nCELERY_AMQP_TASK_RESULT_EXPIRES = integer()\nREDIS_PORT = integer()\nREDIS_DB = integer()\n"}),
     ("a database flag turned off, and a name that only starts with a database's", {"app/settings.py":
      "has_mysql = False\nis_sqlite3_available = check()\n"}),
+    ("Java's long type before a poll constant, and Telegram's getUpdates called once", {
+        "src/main/java/Pool.java": "class Pool {\n    private static final long POLL_TIME_MILLIS = 1000;\n}\n",
+        "apprise/plugins/telegram.py": "url = '{}{}/{}'.format(self.notify_url, self.bot_token, 'getUpdates')\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
