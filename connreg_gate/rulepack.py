@@ -455,6 +455,9 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.url", provider=pid, evidence="url", confidence="medium", file_classes=URL_CLASSES,
             keywords=kws,
             pattern=_compile(r"(?:(?<![\w+.-])|(?<=:-))(?:" + alt + r")(?:\+[\w-]+)?://"
+                             # not a wildcard host, which nothing connects to: a CSP's source
+                             # list allows `wss://*.hubspot.com` (Unleash's secure headers)
+                             r"(?!\*)"
                              # placeholders count: f"postgresql://{user}@{host}/{db}", `redis://${host}`,
                              # "amqp://#{user}@..."; a lone brace ends the URL ({url: redis://x})
                              r"(?!/*:memory:)(?:[^\s'\"`<>()\\{}]|" + _PLACEHOLDER + r")*"

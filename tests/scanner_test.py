@@ -1143,6 +1143,8 @@ TRAPS = [
     ("Java's long type before a poll constant, and Telegram's getUpdates called once", {
         "src/main/java/Pool.java": "class Pool {\n    private static final long POLL_TIME_MILLIS = 1000;\n}\n",
         "apprise/plugins/telegram.py": "url = '{}{}/{}'.format(self.notify_url, self.bot_token, 'getUpdates')\n"}),
+    ("a wildcard host in a CSP source list, which nothing connects to", {"src/lib/middleware/secure-headers.js":
+     "const connectSrc = [\n    'https://forms.hsforms.com',\n    'wss://*.hubspot.com',\n];\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
