@@ -766,6 +766,8 @@ REAL_USAGE = [
     ("src/MatrixClient.ts", '        return this.doRequest("GET", "/_matrix/client/v3/sync", conf, null, timeout);\n',
      "polling", "polling.call.api_long_poll"),
     ("src/core/network/polling.ts", "    debug('Starting long polling')\n", "polling", "polling.call.long_polling"),
+    ("jupyterhub_config.py", "c.ServerApp.contents_manager_class = 'jupyter_server.services.contents.largefilemanager.AsyncLargeFileManager'\n",
+     "local-files", "local-files.call.jupyter_contents"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1231,8 +1233,11 @@ def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):
         # django-defender's settings for its CI run, and its example project
         "defender/ci_settings.py": "SENTRY_DSN = 'https://key@o1.ingest.sentry.io/1'\n",
         "exampleapp/settings.py": "MEDIA_ROOT = os.path.join(PROJECT_DIR, 'media')\n",
+        # a pytest plugin shipped with the package: fixtures for its users' suites
+        "swh/storage/pytest_plugin.py": "from cassandra.cluster import Cluster\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
+    assert by["cassandra"].test_only
     assert by["rabbitmq"].test_only and by["redis"].test_only and by["mysql"].test_only and by["mongodb"].test_only
     assert by["keycloak"].test_only and by["local-files"].test_only and by["sentry"].test_only
     assert not by["stripe"].test_only  # a name that merely ends in "test"

@@ -290,6 +290,9 @@ def is_test_path(path: str) -> bool:
     lower = name.lower()
     return (
         lower.startswith("test_") or lower == "conftest.py"
+        # a pytest plugin shipped with the package: fixtures for its users' test suites
+        # (Software Heritage's pytest_plugin.py templates a Cassandra node's data directory)
+        or (lower.startswith("pytest_") and lower.endswith(".py"))
         # a shell script testing the app against a server (Signal K's test-oidc-sso.sh)
         or (lower.startswith("test-") and lower.endswith((".sh", ".bash")))
         or lower.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb", "_test.php"))
