@@ -58,12 +58,10 @@ def run() -> None:
     from connreg_gate.cli import main
 
     code = main()
-    try:
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError):  # the reader left, or stdout was closed
-        pass
-    try:
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None under pythonw
+                stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader left, or the stream was closed
+            pass
     os._exit(code)
