@@ -768,6 +768,11 @@ REAL_USAGE = [
     ("src/core/network/polling.ts", "    debug('Starting long polling')\n", "polling", "polling.call.long_polling"),
     ("jupyterhub_config.py", "c.ServerApp.contents_manager_class = 'jupyter_server.services.contents.largefilemanager.AsyncLargeFileManager'\n",
      "local-files", "local-files.call.jupyter_contents"),
+    # a module written for SMTP inside a package, and Google's discovery client built for Cloud Storage
+    ("rdiffweb/rdw_app.py", "import cherrypy_foundation.plugins.smtp\n", "smtp", "smtp.call.driver_module"),
+    ("cinder/backup/drivers/gcs.py",
+     "        self.conn = discovery.build('storage',\n                                    'v1',\n", "gcs",
+     "gcs.call.python_api_client"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
