@@ -773,6 +773,10 @@ REAL_USAGE = [
     ("cinder/backup/drivers/gcs.py",
      "        self.conn = discovery.build('storage',\n                                    'v1',\n", "gcs",
      "gcs.call.python_api_client"),
+    # a page's script whose timeout calls the polling function again
+    ("lib/http/public/javascripts/main.js",
+     "function pollStats(ms) {\n    request('./stats', function (data) {\n        setTimeout(function () {\n"
+     "            pollStats(ms);\n        }, ms);\n    });\n}\n", "polling", "polling.call.timeout_body"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1152,6 +1156,13 @@ TRAPS = [
         "apprise/plugins/telegram.py": "url = '{}{}/{}'.format(self.notify_url, self.bot_token, 'getUpdates')\n"}),
     ("a wildcard host in a CSP source list, which nothing connects to", {"src/lib/middleware/secure-headers.js":
      "const connectSrc = [\n    'https://forms.hsforms.com',\n    'wss://*.hubspot.com',\n];\n"}),
+    ("an object's own poll re-armed in process, and a debounced fetch", {
+        "src/connection_monitor.js": "  poll() {\n    this.pollTimeout = setTimeout(() => {\n      this.reconnectIfStale()\n"
+        "      this.poll()\n    }\n    , this.getPollInterval())\n  }\n",
+        "lib/core/scheduler.js": "        this.timer = setTimeout(() => {\n"
+        "            this.poll().catch((e) => this.emit(\"error\", e));\n        }, this.options.timeout);\n",
+        "src/search.js": "input.oninput = () => {\n  clearTimeout(t);\n  t = setTimeout(() => {\n"
+        "    fetchResults(input.value);\n  }, 300);\n};\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
