@@ -262,6 +262,10 @@ _CLIENT_HANDLER = r"(?:Webhooks?|Events?)Handler"
 # Up to three words may stand between the vendor and the role: Griptape's
 # `class DatadogObservabilityDriver`, `AmazonSqsEventListenerDriver`. Not a test double's
 # (`StripeMockClient`).
+# An LLM provider's id next to a name that says it is one (see model_prefixes): a
+# wrapper's registration or a branch on the provider in use. IDS are the provider's prefixes.
+_PROVIDER_NAME = (r"(?:\b__provider_name__|\bprovider_(?:name|id)|\bprovider(?:Name|Id)|\bllm_provider)\b"
+                  r"[^\n]{0,30}?[\"'`](?:IDS)[\"'`]")
 _CLIENT_CLASS = (
     r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:" + "|".join(_CLIENT_CHANNELS)
     + r"|(?!Mock|Fake|Stub|Dummy|Test)[A-Z][a-z0-9]+){0,3}"
@@ -386,6 +390,11 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
         template_call("model_prefix", r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model,
                       keywords, kind="config", file_classes=_SETTINGS - ALL_SOURCE)
+        # Code registered or branching under the provider's id, as LLM frameworks key their
+        # wrappers: Evidently's `__provider_name__: ClassVar = "anthropic"` and
+        # `@llm_provider("mistral", None)`, `if provider_id == "groq":`.
+        template_call("provider_name", _PROVIDER_NAME.replace("IDS", _escaped_alternation(prefixes)),
+                      ["provider_name", "provider_id", "providername", "providerid", "llm_provider"])
     drivers = spec.get("driver_names") or []
     if drivers:
         # Code that branches on the database in use (see _DRIVER_CHECK). A config listing

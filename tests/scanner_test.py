@@ -777,6 +777,12 @@ REAL_USAGE = [
     ("lib/http/public/javascripts/main.js",
      "function pollStats(ms) {\n    request('./stats', function (data) {\n        setTimeout(function () {\n"
      "            pollStats(ms);\n        }, ms);\n    });\n}\n", "polling", "polling.call.timeout_body"),
+    # an LLM wrapper registered under its provider's id
+    ("evidently/llm/utils/wrapper.py",
+     'class MistralOptions(LLMOptions):\n    __provider_name__: ClassVar = "mistral"\n', "mistral",
+     "mistral.call.provider_name"),
+    ("evidently/llm/utils/wrapper.py", '@llm_provider("deepseek", None)\nclass DeepSeekWrapper(LiteLLMWrapper):\n',
+     "deepseek", "deepseek.call.provider_name"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1163,6 +1169,9 @@ TRAPS = [
         "            this.poll().catch((e) => this.emit(\"error\", e));\n        }, this.options.timeout);\n",
         "src/search.js": "input.oninput = () => {\n  clearTimeout(t);\n  t = setTimeout(() => {\n"
         "    fetchResults(input.value);\n  }, 300);\n};\n"}),
+    ("a provider id that is not an LLM vendor's, and a vendor named unquoted after it",
+     {"app/llm.py": 'provider_name = "openai"  # the anthropic-compatible route is elsewhere\n'
+      'provider_id = settings.PROVIDER\nlabel = "mistral"\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
