@@ -784,9 +784,9 @@ REAL_USAGE = [
     ("evidently/llm/utils/wrapper.py", '@llm_provider("deepseek", None)\nclass DeepSeekWrapper(LiteLLMWrapper):\n',
      "deepseek", "deepseek.call.provider_name"),
     # Java's embedded stores on local disk
-    ("src/main/java/demo/Store.java", "import org.iq80.leveldb.DB;\nimport org.iq80.leveldb.Options;\n",
+    ("src/main/java/com/acme/store/Store.java", "import org.iq80.leveldb.DB;\nimport org.iq80.leveldb.Options;\n",
      "local-files", "local-files.import.java"),
-    ("src/main/java/demo/Journal.java", "import net.openhft.chronicle.ChronicleQueueBuilder;\n", "local-files",
+    ("src/main/java/com/acme/store/Journal.java", "import net.openhft.chronicle.ChronicleQueueBuilder;\n", "local-files",
      "local-files.import.java"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
