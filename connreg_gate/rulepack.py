@@ -162,7 +162,9 @@ _DRIVER_CHECK = (
     r"(?:(?:driver|driver_?name|dialect|adapter|db_?type|database_?type|engine|vendor|client|store|phptype|provider"
     r"|third_?party_?id|backend_?(?:name|type)"
     r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\([\w$.]*\))?\s*[=!]==?\s*"
-    r"|\bcase\s+|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client|third_?party_?id)\w*(?:\(\))?"
+    # PHP's switch also takes a parenthesised label: Phing's dbdeploy `case('mysql'):`
+    r"|\bcase\s+|\bcase\s*\(\s*|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client"
+    r"|third_?party_?id)\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
     # a driver's name looked for in a connection string: LinOTP's `if 'sqlite' not in sqlConnect:`

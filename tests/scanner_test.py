@@ -788,6 +788,12 @@ REAL_USAGE = [
      "local-files", "local-files.import.java"),
     ("src/main/java/com/acme/store/Journal.java", "import net.openhft.chronicle.ChronicleQueueBuilder;\n", "local-files",
      "local-files.import.java"),
+    # PHP's switch with a parenthesised label, and PEAR's S3 client
+    ("phing/tasks/ext/dbdeploy/DbmsSyntaxFactory.php",
+     "        switch ($this->dbms) {\n            case('mysql'):\n                return new DbmsSyntaxMysql();\n", "mysql",
+     "mysql.call.driver_check"),
+    ("phing/tasks/ext/Service/Amazon/S3.php", "        $this->_client = Services_Amazon_S3::getAccount($key, $secret);\n",
+     "s3", "s3.call.pear_services_amazon_s3"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1177,6 +1183,9 @@ TRAPS = [
     ("a provider id that is not an LLM vendor's, and a vendor named unquoted after it",
      {"app/llm.py": 'provider_name = "openai"  # the anthropic-compatible route is elsewhere\n'
       'provider_id = settings.PROVIDER\nlabel = "mistral"\n'}),
+    ("a headless browser's profile directory", {"library/Pdfexport/HeadlessChrome.php":
+     "        $process = new Process([\n            '--homedir=' => $browserHome,\n"
+     "            '--user-data-dir=' => $browserHome\n        ]);\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
