@@ -794,6 +794,14 @@ REAL_USAGE = [
      "mysql.call.driver_check"),
     ("phing/tasks/ext/Service/Amazon/S3.php", "        $this->_client = Services_Amazon_S3::getAccount($key, $secret);\n",
      "s3", "s3.call.pear_services_amazon_s3"),
+    # an event stream served with its charset
+    ("sockjs/eventsource.go", '\trw.Header().Set("content-type", "text/event-stream; charset=UTF-8")\n', "sse",
+     "sse.call.2"),
+    # SpatiaLite is SQLite with GIS functions: its URL and Django's GIS engine
+    ("geonode/settings.py", 'DATABASE_URL = os.getenv("DATABASE_URL", f"spatialite:///{_DB_PATH}")\n', "sqlite",
+     "sqlite.url"),
+    ("app/settings.py", "DATABASES = {'default': {'ENGINE': 'django.contrib.gis.db.backends.spatialite'}}\n", "sqlite",
+     "sqlite.call.2"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
