@@ -802,6 +802,10 @@ REAL_USAGE = [
      "sqlite.url"),
     ("app/settings.py", "DATABASES = {'default': {'ENGINE': 'django.contrib.gis.db.backends.spatialite'}}\n", "sqlite",
      "sqlite.call.2"),
+    # a package's own name in its package.json, as a Go module's own path; MQTT over websocket-stream
+    ("package.json", '{\n  "name": "@socket.io/redis-adapter",\n  "version": "8.3.0"\n}\n', "redis",
+     "redis.dependency.npm"),
+    ("lib/server.js", "var ws = require('websocket-stream');\n", "websockets", "websockets.import.javascript"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1289,6 +1293,17 @@ def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):
     assert by["keycloak"].test_only and by["local-files"].test_only and by["sentry"].test_only
     assert not by["stripe"].test_only  # a name that merely ends in "test"
     assert not by["postgres"].test_only  # nor a script whose name merely ends in "test"
+
+
+def test_a_librarys_example_beside_its_code_is_an_example(tmp_path, rules):
+    # Aedes ships example.js, an MQTT broker served over ws; its lib/ is the library
+    result = run(tmp_path, {
+        "example.js": "import { Aedes } from './aedes.js'\nimport ws from 'ws'\n",
+        "lib/exampleRoutes.js": "const mqtt = require('mqtt')\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["websockets"].test_only
+    assert not by["mqtt"].test_only  # a module whose name merely starts with "example"
 
 
 def test_gradle_source_sets_are_test_only_and_latest_is_not(tmp_path, rules):

@@ -275,6 +275,8 @@ def _is_test_directory(directory: str) -> bool:
 _TEST_STEMS = frozenset({"test", "tests", "testing", "unit_test", "unit_tests", "unittests", "unit-tests",
                          "integration_tests", "functional_tests", "ci_settings", "settings_ci", "settings_test",
                          "test_settings"})
+_EXAMPLE_STEMS = frozenset({"example", "examples", "demo"})
+_EXAMPLE_CODE_EXTS = (".js", ".mjs", ".cjs", ".ts", ".py", ".rb", ".go", ".php")
 # Test runners' own configuration: the database and service URLs in them are the suite's.
 _TEST_TOOL_FILES = frozenset({"phpunit.xml", "phpunit.xml.dist", "phpunit.dist.xml", "pytest.ini", "tox.ini",
                               "noxfile.py", "cypress.json", "codeception.yml", "behat.yml", "behat.yml.dist"})
@@ -305,4 +307,6 @@ def is_test_path(path: str) -> bool:
         or lower.rpartition(".")[0] in _TEST_TOOL_STEMS
         # a JSON Schema describes settings; the env vars in its "examples" are documentation
         or lower.endswith(".schema.json")
+        # a library's usage example beside its code (Aedes' example.js serving MQTT over ws)
+        or (lower.partition(".")[0] in _EXAMPLE_STEMS and lower.endswith(_EXAMPLE_CODE_EXTS))
     )

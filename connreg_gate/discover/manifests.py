@@ -135,6 +135,11 @@ def _json_deps(text: str, ecosystem: str, sections: dict[str, bool]) -> Iterator
         return
     if not isinstance(doc, dict):
         return
+    own = doc.get("name")
+    if isinstance(own, str) and own:
+        # the package itself, as a Go module's own path and a gemspec's name: a client
+        # library is its service's own client (connect-redis, @socket.io/redis-adapter)
+        yield Dependency(ecosystem, own, _line_of(text, '"name"', 0), False)
     for section, dev in sections.items():
         deps = doc.get(section)
         if not isinstance(deps, dict):
