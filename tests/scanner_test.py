@@ -806,6 +806,12 @@ REAL_USAGE = [
     ("package.json", '{\n  "name": "@socket.io/redis-adapter",\n  "version": "8.3.0"\n}\n', "redis",
      "redis.dependency.npm"),
     ("lib/server.js", "var ws = require('websocket-stream');\n", "websockets", "websockets.import.javascript"),
+    # ActiveRecord's adapter under a string key, and the Ruby Mongo driver's client
+    ("lib/stomp_server/queue/activerecord_queue.rb",
+     "    db_params = {\n      'adapter' => 'sqlite3',\n      'database' => \"#{storagedir}/stomp\"\n    }\n", "sqlite",
+     "sqlite.ruby.adapter"),
+    ("lib/whatweb/logging/mongodb.rb", "    @db = Mongo::Client.new([host], options)\n", "mongodb",
+     "mongodb.call.ruby_client"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
