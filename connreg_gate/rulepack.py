@@ -252,6 +252,10 @@ _SIGNIN = (
 # An entry of an OAuth provider table keyed by id, opening its settings, in code or in
 # JSON: Grant's config/oauth.json `"cognito": {"authorize_url": ...`, an app's Grant config.
 _SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"
+# An LLM provider's id next to a name that says it is one (see model_prefixes): a
+# wrapper's registration or a branch on the provider in use. IDS are the provider's prefixes.
+_PROVIDER_NAME = (r"(?:\b__provider_name__|\bprovider_(?:name|id)|\bprovider(?:Name|Id)|\bllm_provider)\b"
+                  r"[^\n]{0,30}?[\"'`](?:IDS)[\"'`]")
 # A class for one vendor, built or defined: Novu's `new providers_1.SendgridEmailProvider(`,
 # `new SESClient(`, Laravel's `class MailgunTransport`. NAMES come from client_classes.
 _CLIENT_CHANNELS = ("Email", "Mail", "Sms", "SMS", "Text", "Push", "Chat", "Api", "API", "Payment", "Billing",
@@ -264,10 +268,6 @@ _CLIENT_HANDLER = r"(?:Webhooks?|Events?)Handler"
 # Up to three words may stand between the vendor and the role: Griptape's
 # `class DatadogObservabilityDriver`, `AmazonSqsEventListenerDriver`. Not a test double's
 # (`StripeMockClient`).
-# An LLM provider's id next to a name that says it is one (see model_prefixes): a
-# wrapper's registration or a branch on the provider in use. IDS are the provider's prefixes.
-_PROVIDER_NAME = (r"(?:\b__provider_name__|\bprovider_(?:name|id)|\bprovider(?:Name|Id)|\bllm_provider)\b"
-                  r"[^\n]{0,30}?[\"'`](?:IDS)[\"'`]")
 _CLIENT_CLASS = (
     r"\b(?:new\s+(?:[\w$]+\.)*|class\s+)(?:NAMES)(?:" + "|".join(_CLIENT_CHANNELS)
     + r"|(?!Mock|Fake|Stub|Dummy|Test)[A-Z][a-z0-9]+){0,3}"
