@@ -812,6 +812,11 @@ REAL_USAGE = [
      "sqlite.ruby.adapter"),
     ("lib/whatweb/logging/mongodb.rb", "    @db = Mongo::Client.new([host], options)\n", "mongodb",
      "mongodb.call.ruby_client"),
+    # an MCP client asking for JSON or an event stream, and an app's module for BigQuery
+    ("aisuite/mcp/client.py", '        headers = {\n            "Accept": "application/json, text/event-stream",\n        }\n',
+     "sse", "sse.call.accept_list"),
+    ("visidata/apps/vdsql/__init__.py", "from ._ibis import *\nfrom .bigquery import *\n", "bigquery",
+     "bigquery.call.driver_module"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1204,6 +1209,9 @@ TRAPS = [
     ("a headless browser's profile directory", {"library/Pdfexport/HeadlessChrome.php":
      "        $process = new Process([\n            '--homedir=' => $browserHome,\n"
      "            '--user-data-dir=' => $browserHome\n        ]);\n"}),
+    ("Twitter-style snowflake ids, and a server checking what its client accepts",
+     {"sentry/api/endpoints/projects.py": "from sentry.utils.snowflake import MaxSnowflakeRetryError\n",
+      "server/routes.py": 'if "application/json, text/event-stream" in request.headers.get("accept", ""):\n    pass\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
