@@ -248,6 +248,9 @@ _SIGNIN = (
     # imported from an auth library's providers: import Auth0Provider from "next-auth/providers/auth0",
     # from crewai_core.auth.providers.okta import OktaProvider
     r"|\b(?:import|from|require)\b[^\n]*?\b(?:providers|backends)[/.](?:IDS)(?![\w-])"
+    # a table of providers keyed by id, each required from its own module: @hapi/bell's
+    # lib/providers/index.js `auth0: require('./auth0'),`
+    r"|^\s*['\"]?(?:IDS)['\"]?\s*:\s*require\(\s*['\"]\.{1,2}/(?:[\w.-]+/)*(?:IDS)(?:\.js)?['\"]\s*\)"
 )
 # An entry of an OAuth provider table keyed by id, opening its settings, in code or in
 # JSON: Grant's config/oauth.json `"cognito": {"authorize_url": ...`, an app's Grant config.

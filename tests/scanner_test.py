@@ -817,6 +817,9 @@ REAL_USAGE = [
      "sse", "sse.call.accept_list"),
     ("visidata/apps/vdsql/__init__.py", "from ._ibis import *\nfrom .bigquery import *\n", "bigquery",
      "bigquery.call.driver_module"),
+    # a table of sign-in providers keyed by id, each required from its own module
+    ("lib/providers/index.js", "exports = module.exports = {\n    auth0: require('./auth0'),\n    bitbucket: require('./bitbucket'),\n};\n",
+     "auth0", "auth0.call.signin_provider"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
