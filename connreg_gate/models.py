@@ -56,6 +56,9 @@ class Rule(NamedTuple):
     # how many lines after a keyword's line the pattern may read (a timer whose body
     # starts on the next line); 0 for most rules, which match within one line
     lines_after: int = 0
+    # a file this matches anywhere is not evidence for the rule: a module defining a
+    # Django email backend imports Django's mail API to send through its own service
+    unless_file: Pattern | None = None
 
 
 class Evidence(NamedTuple):

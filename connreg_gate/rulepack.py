@@ -460,6 +460,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=rule_id, provider=pid, evidence="call",
             confidence="strong", file_classes=langs, keywords=kws,
             pattern=_compile(call["pattern"], where, eager=eager), pack=pack, lines_after=call.get("lines_after", 0),
+            unless_file=_compile(call["unless_file"], where, eager=eager) if "unless_file" in call else None,
         ))
     schemes = spec.get("url_schemes") or []
     if schemes:
@@ -692,8 +693,10 @@ def _dump_builtin(path: Path, key: str, providers: dict[str, Provider], rules: l
     data = (
         key,
         tuple((v.provider, v.name, v.kind, v.category, tuple((n, _pattern_t(pt)) for n, pt in v.usage)) for v in providers.values()),
-        # each Rule field in order, so a field added to Rule needs no edit here or on load
-        tuple(tuple(r._replace(file_classes=tuple(sorted(r.file_classes)), pattern=_pattern_t(r.pattern)))
+        # each Rule field in order: a field added to Rule needs an edit here and on load only
+        # when it holds a Pattern
+        tuple(tuple(r._replace(file_classes=tuple(sorted(r.file_classes)), pattern=_pattern_t(r.pattern),
+                               unless_file=_pattern_t(r.unless_file)))
               for r in rules),
         tuple(packs), tuple(seen.items()),
     )
@@ -719,7 +722,8 @@ def _load_builtin_cached(path: Path, key: str) -> tuple[dict[str, Provider], lis
             return None
         providers = {p[0]: Provider(p[0], p[1], p[2], p[3], tuple((n, Pattern(*pt)) for n, pt in p[4])) for p in prov_t}
         rules = [rule._replace(file_classes=frozenset(rule.file_classes),
-                               pattern=Pattern(*rule.pattern) if rule.pattern else None)
+                               pattern=Pattern(*rule.pattern) if rule.pattern else None,
+                               unless_file=Pattern(*rule.unless_file) if rule.unless_file else None)
                  for rule in (Rule(*r) for r in rules_t)]
         return providers, rules, list(packs_t), dict(seen_t)
     except (OSError, ValueError, EOFError, TypeError, IndexError):

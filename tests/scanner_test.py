@@ -1215,6 +1215,12 @@ TRAPS = [
     ("Twitter-style snowflake ids, and a server checking what its client accepts",
      {"sentry/api/endpoints/projects.py": "from sentry.utils.snowflake import MaxSnowflakeRetryError\n",
       "server/routes.py": 'if "application/json, text/event-stream" in request.headers.get("accept", ""):\n    pass\n'}),
+    ("a module defining a Django email backend for a vendor's API, and a table of cache backends keyed by path",
+     {"acme_backend/mail.py": "from django.core.mail import EmailMultiAlternatives\n"
+      "from django.core.mail.backends.base import BaseEmailBackend\n\n\n"
+      "class AcmeBackend(BaseEmailBackend):\n    def send_messages(self, email_messages):\n        return 0\n",
+      "django_ratelimit/checks.py": "KNOWN_BROKEN_CACHE_BACKENDS = {\n"
+      "    'django.core.cache.backends.filebased.FileBasedCache': CACHE_NOT_ATOMIC,\n}\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
@@ -1512,6 +1518,23 @@ def test_a_call_may_read_the_lines_after_its_keyword(tmp_path):
     assert providers(found) == ["ledger"]
     too_far = run(tmp_path / "b", {"b.py": "c = Ledger.connect(\n    'eu',\n    region='eu')\n"}, compiled)
     assert providers(too_far) == []
+
+
+def test_a_call_may_leave_out_files_that_match_unless_file(tmp_path):
+    """unless_file drops a call's matches in any file the pattern matches anywhere, and
+    only there: the same import elsewhere still counts."""
+    from connreg_gate.rulepack import load_packs
+
+    pack = tmp_path / "p.yaml"
+    pack.write_text("pack: p\nversion: 1\nproviders:\n  - provider: ledger\n    name: Ledger\n"
+                    "    kind: external_api\n    category: payments\n    calls:\n"
+                    "      - {id: sdk, pattern: '^from ledger import', keywords: [from ledger],"
+                    " unless_file: '(?m)^class \\w+\\(LedgerStub\\)'}\n")
+    compiled = load_packs([pack])
+    stub = "from ledger import Client\n\n\nclass Fake(LedgerStub):\n    pass\n"
+    assert providers(run(tmp_path / "a", {"app/fake.py": stub}, compiled)) == []
+    real = "from ledger import Client\n\nclient = Client()\n"
+    assert providers(run(tmp_path / "b", {"app/fake.py": stub, "app/pay.py": real}, compiled)) == ["ledger"]
 
 
 @pytest.mark.parametrize(("content", "message"), [

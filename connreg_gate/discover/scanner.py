@@ -264,6 +264,8 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
                 comments = CommentMap(text, cls)
             if comments.contains(at_ls, at):
                 continue
+            if rule.unless_file is not None and rule.unless_file.search(text):
+                continue  # the file is one the rule says it does not apply to
             if rule.evidence == "import" and cls == "python":
                 if type_only is None:
                     type_only = _type_checking_blocks(text)
