@@ -820,6 +820,9 @@ REAL_USAGE = [
     # a table of sign-in providers keyed by id, each required from its own module
     ("lib/providers/index.js", "exports = module.exports = {\n    auth0: require('./auth0'),\n    bitbucket: require('./bitbucket'),\n};\n",
      "auth0", "auth0.call.signin_provider"),
+    # a class keeping a bot's transcripts in files
+    ("src/fileTranscriptStore.ts", "export class FileTranscriptStore implements TranscriptStore {\n", "local-files",
+     "local-files.call.store_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1221,6 +1224,9 @@ TRAPS = [
       "class AcmeBackend(BaseEmailBackend):\n    def send_messages(self, email_messages):\n        return 0\n",
       "django_ratelimit/checks.py": "KNOWN_BROKEN_CACHE_BACKENDS = {\n"
       "    'django.core.cache.backends.filebased.FileBasedCache': CACHE_NOT_ATOMIC,\n}\n"}),
+    ("a class keeping OAuth credentials in a file",
+     {"src/main/java/com/google/api/client/auth/oauth2/FileCredentialStore.java":
+      "public class FileCredentialStore implements CredentialStore {\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
