@@ -823,6 +823,10 @@ REAL_USAGE = [
     # a class keeping a bot's transcripts in files
     ("src/fileTranscriptStore.ts", "export class FileTranscriptStore implements TranscriptStore {\n", "local-files",
      "local-files.call.store_class"),
+    # a class that validates JWTs on incoming requests
+    ("src/botFrameworkAdapter.ts",
+     "        const identity = await JwtTokenValidation.authenticateRequest(request, authHeader, this.credentialsProvider);\n",
+     "jwt", "jwt.call.validator_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
