@@ -971,6 +971,11 @@ TRAPS = [
             'String[] GENERIC = {"jdbc:postgresql://localhost/test", "jdbc:mysql://localhost:3306/test"};\n'),
         "web/js/jquery-ui-1.12.1/LICENSE.txt": "Copyright jQuery Foundation\n",
         "web/js/jquery-ui-1.12.1/demo.js": "const s = require('stripe');\n"}),
+    ("a package Bower installed where the app keeps its static files", {
+        "nbviewer/static/components/reveal.js/.bower.json": '{"name": "reveal.js", "version": "2.6.2"}\n',
+        "nbviewer/static/components/reveal.js/package.json": '{"dependencies": {"socket.io": "~0.9.16"}}\n',
+        "nbviewer/static/components/reveal.js/index.html":
+            '<section data-background-video="https://s3.amazonaws.com/static.slid.es/v.mp4"></section>\n'}),
     ("POM entries the build does not bring in", {"pom.xml": (
         "<project>\n<dependencyManagement><dependencies>\n<dependency>\n<groupId>org.elasticsearch.client</groupId>\n"
         "<artifactId>elasticsearch-rest-high-level-client</artifactId>\n</dependency>\n</dependencies></dependencyManagement>\n"
@@ -1765,6 +1770,19 @@ def test_a_staged_file_in_an_unpacked_release_is_vendored_though_its_licence_is_
     result = scan(staged, rules)
     assert [e.path for e in result.connections[0].evidence] == ["app/pay.js"]
     assert ("web/js/jquery-ui-1.12.1/", "vendored") in {(s.path, s.reason) for s in result.skipped}
+
+
+def test_a_staged_file_in_a_bower_package_is_vendored_though_its_marker_is_not_staged(tmp_path, rules, monkeypatch):
+    repo = make_repo(tmp_path / "repo", {
+        "static/components/reveal.js/.bower.json": '{"name": "reveal.js"}\n',
+        "static/components/reveal.js/plugin/multiplex/index.js": "var io = require('socket.io');\n",
+        "app/live.js": "const io = require('socket.io');\n",
+    })
+    monkeypatch.chdir(repo)
+    staged = list_paths(["static/components/reveal.js/plugin/multiplex/index.js", "app/live.js"])
+    result = scan(staged, rules)
+    assert [e.path for e in result.connections[0].evidence] == ["app/live.js"]
+    assert ("static/components/reveal.js/", "vendored") in {(s.path, s.reason) for s in result.skipped}
 
 
 def test_a_url_ends_at_a_lone_brace_and_keeps_its_placeholders(tmp_path, rules):

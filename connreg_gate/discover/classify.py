@@ -115,20 +115,40 @@ _RELEASE_MARKERS = frozenset({"license", "license.txt", "license.md", "copying",
                               "composer.json", "setup.py", "pyproject.toml", "go.mod", "build.gradle", "cargo.toml"})
 
 
+# Bower writes this file into each package it installs, wherever its directory is
+# configured to be: nbviewer's static/components/reveal.js holds reveal.js's own
+# package.json and demo page.
+_BOWER_MARKER = ".bower.json"
+# A listing with this few directories is a pre-commit run's staged files, which may not
+# include the marker: each directory is then looked at on disk.
+_FEW_DIRECTORIES = 256
+
+
 def bundled_release_dirs(paths: Iterable[str], root: Path | None = None) -> frozenset[str]:
     """Directories (relative to the scan root, never the root itself) that hold another
-    project's unpacked release. The marker is looked for among ``paths``, and, with a
-    ``root``, on disk too: pre-commit passes only the staged files, not the licence."""
+    project's unpacked release, or a package Bower installed. The marker is looked for
+    among ``paths``, and, with a ``root``, on disk too: pre-commit passes only the staged
+    files, not the licence."""
     found = set()
     directories = set()
     for path in paths:
         directory, _, name = path.rpartition("/")
         lower = name.lower()
-        if directory and _is_release_marker(lower) and _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]):
+        if directory and (lower == _BOWER_MARKER or (
+                _is_release_marker(lower) and _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]))):
             found.add(directory)
         directories.add(directory)
     if root is None:
         return frozenset(found)
+    if len(directories) <= _FEW_DIRECTORIES:
+        ancestors = set()
+        for directory in directories:
+            while directory and directory not in ancestors:
+                ancestors.add(directory)
+                directory = directory.rpartition("/")[0]
+        for directory in sorted(ancestors - found):
+            if (root / directory / _BOWER_MARKER).is_file():
+                found.add(directory)
     candidates = set()
     seen: set[str] = set()
     for directory in directories:
