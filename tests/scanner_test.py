@@ -1757,32 +1757,21 @@ def test_a_versioned_directory_without_a_licence_or_manifest_is_the_apps_own(tmp
         include_vendored=True))
 
 
-def test_a_staged_file_in_an_unpacked_release_is_vendored_though_its_licence_is_not_staged(tmp_path, rules,
-                                                                                        monkeypatch):
-    repo = make_repo(tmp_path / "repo", {
-        "web/js/jquery-ui-1.12.1/LICENSE.txt": "Copyright jQuery Foundation\n",
-        "web/js/jquery-ui-1.12.1/demo.js": "const s = require('stripe');\n",
-        "app/pay.js": "const stripe = require('stripe');\n",
-    })
+@pytest.mark.parametrize(("marker", "inside", "app"), [
+    # an unpacked release's licence, and the package's own require
+    ("web/js/jquery-ui-1.12.1/LICENSE.txt", "web/js/jquery-ui-1.12.1/demo.js", "app/pay.js"),
+    # the file Bower writes into each package it installs
+    ("static/components/reveal.js/.bower.json", "static/components/reveal.js/plugin/multiplex/index.js", "app/live.js"),
+])
+def test_a_staged_file_in_someone_elses_package_is_vendored_though_its_marker_is_not_staged(
+        tmp_path, rules, monkeypatch, marker, inside, app):
+    repo = make_repo(tmp_path / "repo", {marker: "Copyright its authors\n", inside: "const s = require('stripe');\n",
+                                         app: "const stripe = require('stripe');\n"})
     # what pre-commit passes: the staged files only, relative to the repository
     monkeypatch.chdir(repo)
-    staged = list_paths(["web/js/jquery-ui-1.12.1/demo.js", "app/pay.js"])
-    result = scan(staged, rules)
-    assert [e.path for e in result.connections[0].evidence] == ["app/pay.js"]
-    assert ("web/js/jquery-ui-1.12.1/", "vendored") in {(s.path, s.reason) for s in result.skipped}
-
-
-def test_a_staged_file_in_a_bower_package_is_vendored_though_its_marker_is_not_staged(tmp_path, rules, monkeypatch):
-    repo = make_repo(tmp_path / "repo", {
-        "static/components/reveal.js/.bower.json": '{"name": "reveal.js"}\n',
-        "static/components/reveal.js/plugin/multiplex/index.js": "var io = require('socket.io');\n",
-        "app/live.js": "const io = require('socket.io');\n",
-    })
-    monkeypatch.chdir(repo)
-    staged = list_paths(["static/components/reveal.js/plugin/multiplex/index.js", "app/live.js"])
-    result = scan(staged, rules)
-    assert [e.path for e in result.connections[0].evidence] == ["app/live.js"]
-    assert ("static/components/reveal.js/", "vendored") in {(s.path, s.reason) for s in result.skipped}
+    result = scan(list_paths([inside, app]), rules)
+    assert [e.path for e in result.connections[0].evidence] == [app]
+    assert (marker.rpartition("/")[0] + "/", "vendored") in {(s.path, s.reason) for s in result.skipped}
 
 
 def test_a_url_ends_at_a_lone_brace_and_keeps_its_placeholders(tmp_path, rules):
