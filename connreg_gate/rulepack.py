@@ -252,6 +252,12 @@ _SIGNIN = (
     # lib/providers/index.js `auth0: require('./auth0'),`
     r"|^\s*['\"]?(?:IDS)['\"]?\s*:\s*require\(\s*['\"]\.{1,2}/(?:[\w.-]+/)*(?:IDS)(?:\.js)?['\"]\s*\)"
 )
+# A service's command-line client run by the app, its program first among the arguments:
+# Manila's Ganesha driver `self.execute("sqlite3", db_path, ...)`, pghoard's
+# `subprocess.check_output(["psql", ...])`, Go's `exec.Command("sqlite3", args...)`.
+# NAMES come from cli_names.
+_CLI = (r"\b(?:[\w.]*execute|exec\.Command(?:Context)?|Popen|check_output|check_call|call|run|spawn(?:Sync)?"
+        r"|execFile(?:Sync)?|system)\s*\(\s*\[?\s*(?:ctx\s*,\s*)?[\"'](?:NAMES)[\"']\s*[,)]")
 # An entry of an OAuth provider table keyed by id, opening its settings, in code or in
 # JSON: Grant's config/oauth.json `"cognito": {"authorize_url": ...`, an app's Grant config.
 _SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"
@@ -424,6 +430,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                       file_classes=frozenset({"python"}))
         template_call("driver_path", _DRIVER_PATH.replace("NAMES", mod_alt), mod_keywords,
                       file_classes=ALL_SOURCE | {"config"})
+    cli_names = spec.get("cli_names") or []
+    if cli_names:
+        template_call("cli", _CLI.replace("NAMES", _escaped_alternation(cli_names)),
+                      [q + n + q for n in cli_names for q in "'\""])
     client_classes = spec.get("client_classes") or []
     if client_classes:
         template_call("client_class", _CLIENT_CLASS.replace("NAMES", _escaped_alternation(client_classes)),

@@ -827,6 +827,11 @@ REAL_USAGE = [
     ("src/botFrameworkAdapter.ts",
      "        const identity = await JwtTokenValidation.authenticateRequest(request, authHeader, this.credentialsProvider);\n",
      "jwt", "jwt.call.validator_class"),
+    # a database's command-line client run by the app, split across lines or not
+    ("manila/share/drivers/ganesha/manager.py", "            self.execute(\n                \"sqlite3\", self.ganesha_db_path,\n"
+     "                'create table ganesha(key varchar(20) primary key, value int);', run_as_root=False)\n",
+     "sqlite", "sqlite.call.cli"),
+    ("cmd/backup.go", '\tcmd := exec.Command("pg_dump", "--format=custom", dsn)\n', "postgres", "postgres.call.cli"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1236,6 +1241,8 @@ TRAPS = [
     ("a class keeping OAuth credentials in a file",
      {"src/main/java/com/google/api/client/auth/oauth2/FileCredentialStore.java":
       "public class FileCredentialStore implements CredentialStore {\n"}),
+    ("a database's command-line client looked for, not run", {"scripts/check.py":
+     'if shutil.which("psql") is None:\n    raise SystemExit("install psql first")\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
