@@ -832,6 +832,11 @@ REAL_USAGE = [
      "                'create table ganesha(key varchar(20) primary key, value int);', run_as_root=False)\n",
      "sqlite", "sqlite.call.cli"),
     ("cmd/backup.go", '\tcmd := exec.Command("pg_dump", "--format=custom", dsn)\n', "postgres", "postgres.call.cli"),
+    # a page's timer handed a function named for refreshing data or progress, in a script or a template
+    ("src/features/FileManager/FileList/useCheckTaskStatus.ts", "    const interval = setInterval(refreshFileList, 5000);\n",
+     "polling", "polling.call.1"),
+    ("geonode/services/templates/services/service_detail.html",
+     "<script>\n  $(function () {\n    setInterval(updateHarvestProgress, 7000)\n  });\n</script>\n", "polling", "polling.call.1"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1243,6 +1248,9 @@ TRAPS = [
       "public class FileCredentialStore implements CredentialStore {\n"}),
     ("a database's command-line client looked for, not run", {"scripts/check.py":
      'if shutil.which("psql") is None:\n    raise SystemExit("install psql first")\n'}),
+    ("a page's timers that redraw times, not fetch", {
+        "shuup/admin/static_src/base/js/timesince.js": "    setInterval(update, 60000);\n",
+        "flexmeasures/ui/templates/sensors/status.html": "<script>\n    setInterval(updateTimeAgoDisplays, 10000);\n</script>\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
