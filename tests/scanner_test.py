@@ -837,6 +837,11 @@ REAL_USAGE = [
      "polling", "polling.call.1"),
     ("geonode/services/templates/services/service_detail.html",
      "<script>\n  $(function () {\n    setInterval(updateHarvestProgress, 7000)\n  });\n</script>\n", "polling", "polling.call.1"),
+    # a local file system and a local storage driver beside remote ones
+    ("fsspec/implementations/local.py", "class LocalFileSystem(AbstractFileSystem):\n    root_marker = '/'\n",
+     "local-files", "local-files.call.local_backend_class"),
+    ("libcloud/storage/drivers/local.py", "class LocalStorageDriver(StorageDriver):\n    name = 'Local Storage'\n",
+     "local-files", "local-files.call.local_storage_driver"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1251,6 +1256,8 @@ TRAPS = [
     ("a page's timers that redraw times, not fetch", {
         "shuup/admin/static_src/base/js/timesince.js": "    setInterval(update, 60000);\n",
         "flexmeasures/ui/templates/sensors/status.html": "<script>\n    setInterval(updateTimeAgoDisplays, 10000);\n</script>\n"}),
+    ("a browser's localStorage wrapped in a service", {"src/app/core/local-storage.service.ts":
+     "export class LocalStorageService {\n  get(key: string) { return window.localStorage.getItem(key); }\n}\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
