@@ -842,6 +842,10 @@ REAL_USAGE = [
      "local-files", "local-files.call.local_backend_class"),
     ("libcloud/storage/drivers/local.py", "class LocalStorageDriver(StorageDriver):\n    name = 'Local Storage'\n",
      "local-files", "local-files.call.local_storage_driver"),
+    # Anthropic's version header on a request built by hand, and Twisted's Redis client
+    ("cowrie/llm/llm.py", '            return Headers({b"x-api-key": [key], b"anthropic-version": [b"2023-06-01"]})\n',
+     "anthropic", "anthropic.call.version_header"),
+    ("cowrie/output/redis.py", "import txredisapi\n", "redis", "redis.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
