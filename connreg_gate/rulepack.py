@@ -548,6 +548,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?<!<target host=\")(?<!\$\d\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
                              + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True))
                              + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])"
+                             # nor a namespace URI that names a grant type, as OAuth's MFA
+                             # grants are spelled (http://auth0.com/oauth/grant-type/mfa-otp,
+                             # in Okta's SDKs as well): an identifier nothing connects to
+                             r"(?!/oauth/grant-type/)"
                              # nor, for object storage, a link to a public file in a bucket
                              # (RSS-Bridge's favicon at s3.amazonaws.com/unode1/...png): the
                              # browser fetches it; the app stores nothing there

@@ -846,6 +846,10 @@ REAL_USAGE = [
     ("cowrie/llm/llm.py", '            return Headers({b"x-api-key": [key], b"anthropic-version": [b"2023-06-01"]})\n',
      "anthropic", "anthropic.call.version_header"),
     ("cowrie/output/redis.py", "import txredisapi\n", "redis", "redis.import.python"),
+    # Vonage's per-API Python packages, and ImageKit's SDKs
+    ("app/notify.py", "from vonage_sms import Sms, SmsMessage\n", "vonage", "vonage.import.python"),
+    ("app/media.py", "from imagekitio import ImageKit\n", "imagekit", "imagekit.import.python"),
+    ("package.json", '{"dependencies": {"@imagekit/nodejs": "^7.0.0"}}\n', "imagekit", "imagekit.dependency.npm"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1262,6 +1266,9 @@ TRAPS = [
         "flexmeasures/ui/templates/sensors/status.html": "<script>\n    setInterval(updateTimeAgoDisplays, 10000);\n</script>\n"}),
     ("a browser's localStorage wrapped in a service", {"src/app/core/local-storage.service.ts":
      "export class LocalStorageService {\n  get(key: string) { return window.localStorage.getItem(key); }\n}\n"}),
+    ("Django's image-processing app named like ImageKit, and an MFA grant type named by an Auth0 URI", {
+        "requirements.txt": "django-imagekit==5.0\n",
+        "okta/models/challenge_type.py": 'MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
