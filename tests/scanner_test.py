@@ -850,6 +850,13 @@ REAL_USAGE = [
     ("app/notify.py", "from vonage_sms import Sms, SmsMessage\n", "vonage", "vonage.import.python"),
     ("app/media.py", "from imagekitio import ImageKit\n", "imagekit", "imagekit.import.python"),
     ("package.json", '{"dependencies": {"@imagekit/nodejs": "^7.0.0"}}\n', "imagekit", "imagekit.dependency.npm"),
+    # Google Analytics' reporting APIs, on their own host or Google's shared one
+    ("tap_google_analytics/client.py",
+     '        r = self.post("https://analyticsreporting.googleapis.com/v4/reports:batchGet", body)\n',
+     "google-analytics", "google-analytics.host"),
+    ("tap_google_analytics/discover.py",
+     "        resp = self.get('https://www.googleapis.com/analytics/v3/management/accountSummaries')\n",
+     "google-analytics", "google-analytics.call.google_api"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1269,6 +1276,8 @@ TRAPS = [
     ("Django's image-processing app named like ImageKit, and an MFA grant type named by an Auth0 URI", {
         "requirements.txt": "django-imagekit==5.0\n",
         "okta/models/challenge_type.py": 'MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"\n'}),
+    ("another Google API on the shared host", {"app/drive.py":
+     "files = session.get('https://www.googleapis.com/drive/v3/files').json()\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
