@@ -1599,6 +1599,8 @@ def test_a_call_may_leave_out_files_that_match_unless_file(tmp_path):
     ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
      "    calls:\n      - {id: a, pattern: 'PClient\\(', lines_after: 9}\n", "lines_after"),
     ("pack: x\nversion: 1\nrules:\n  - id: p.x\n    provider: p\n    kind: backend\n    category: cache\n    pattern: 'abc('\n", "invalid regular expression"),
+    ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
+     "    calls:\n      - {id: a, pattern: 'PClient\\(', unless_file: 'class ('}\n", "invalid regular expression"),
     ("pack: x\nversion: 1\nproviders: [\n", "invalid YAML"),
     ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
      "    calls:\n      - {id: a, pattern: 'PClient\\('}\n      - {id: a, pattern: 'POther\\('}\n",
