@@ -251,13 +251,20 @@ _SIGNIN = (
     # a table of providers keyed by id, each required from its own module: @hapi/bell's
     # lib/providers/index.js `auth0: require('./auth0'),`
     r"|^\s*['\"]?(?:IDS)['\"]?\s*:\s*require\(\s*['\"]\.{1,2}/(?:[\w.-]+/)*(?:IDS)(?:\.js)?['\"]\s*\)"
+    # a name that puts OAuth before the provider, one handler or config per provider:
+    # nuxt-auth-utils' `defineOAuthAuth0EventHandler`, `OAuthCognitoConfig`
+    r"|\b\w*OAuth2?(?:CLASSES)(?:[A-Z]\w*)?\b"
 )
 # A service's command-line client run by the app, its program first among the arguments:
 # Manila's Ganesha driver `self.execute("sqlite3", db_path, ...)`, pghoard's
 # `subprocess.check_output(["psql", ...])`, Go's `exec.Command("sqlite3", args...)`.
+# Or a command named for what it runs, the program its value or default: borgmatic's
+# `database.get('mysql_command') or 'mysql'`, `dump_command = 'pg_dump'`, and
+# `command = (` then `'sqlite3',` (the scanner joins a line opening a call to the next).
 # NAMES come from cli_names.
 _CLI = (r"\b(?:[\w.]*execute|exec\.Command(?:Context)?|Popen|check_output|check_call|call|run|spawn(?:Sync)?"
-        r"|execFile(?:Sync)?|system)\s*\(\s*\[?\s*(?:ctx\s*,\s*)?[\"'](?:NAMES)[\"']\s*[,)]")
+        r"|execFile(?:Sync)?|system)\s*\(\s*\[?\s*(?:ctx\s*,\s*)?[\"'](?:NAMES)[\"']\s*[,)]"
+        r"|\b\w*(?:command|cmd|Command|Cmd)\b[\"']?\s*\)?\s*(?:=|\bor\b|\|\||\?\?)\s*[\[(]?\s*[\"'](?:NAMES)[\"']")
 # An entry of an OAuth provider table keyed by id, opening its settings, in code or in
 # JSON: Grant's config/oauth.json `"cognito": {"authorize_url": ...`, an app's Grant config.
 _SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"

@@ -857,6 +857,25 @@ REAL_USAGE = [
     ("tap_google_analytics/discover.py",
      "        resp = self.get('https://www.googleapis.com/analytics/v3/management/accountSummaries')\n",
      "google-analytics", "google-analytics.call.google_api"),
+    # sign-in handlers named OAuth and the provider, and providers' endpoints on a tenant's host
+    ("server/lib/oauth/auth0.js", "export function defineOAuthAuth0EventHandler({ config, onSuccess, onError }) {\n",
+     "auth0", "auth0.call.signin_provider"),
+    ("server/lib/oauth/okta.js",
+     "      token_endpoint: authz ? `https://${config.domain}/oauth2/${authz}/v1/token` : `https://${config.domain}/oauth2/v1/token`,\n",
+     "okta", "okta.call.authorization_server"),
+    ("server/lib/oauth/cognito.js",
+     "    const url = new URL(`https://cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}/.well-known/openid-configuration`);\n",
+     "cognito", "cognito.call.user_pool_host"),
+    ("lib/module.js", "      logout: `https://${strategy.domain}/v2/logout`\n", "auth0", "auth0.call.logout_endpoint"),
+    # Segment's snippet from its older CDN, a site plugin's default
+    ("gatsby-ssr.js", '  var host = options.host === undefined ? "https://cdn.segment.io" : options.host;\n',
+     "segment", "segment.host"),
+    # a database's client named by the command that runs it, or its default
+    ("borgmatic/hooks/data_source/mysql.py",
+     "    mysql_command = tuple(shlex.split(database.get('mysql_command') or 'mysql'))\n", "mysql", "mysql.call.cli"),
+    ("borgmatic/hooks/data_source/sqlite.py", "        command = (\n            'sqlite3',\n            database_path,\n",
+     "sqlite", "sqlite.call.cli"),
+    ("backup/dump.py", "    dump_command = 'pg_dumpall' if name == 'all' else 'pg_dump'\n", "postgres", "postgres.call.cli"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1001,6 +1020,9 @@ TRAPS = [
             'String[] GENERIC = {"jdbc:postgresql://localhost/test", "jdbc:mysql://localhost:3306/test"};\n'),
         "web/js/jquery-ui-1.12.1/LICENSE.txt": "Copyright jQuery Foundation\n",
         "web/js/jquery-ui-1.12.1/demo.js": "const s = require('stripe');\n"}),
+    ("a general library a package keeps an old copy of under vendored/", {
+        "gslib/vendored/boto/boto/ses/connection.py": "    DefaultRegionEndpoint = 'email.us-east-1.amazonaws.com'\n",
+        "botocore/vendored/requests/api.py": "import redis\n"}),
     ("a package Bower installed where the app keeps its static files", {
         "nbviewer/static/components/reveal.js/.bower.json": '{"name": "reveal.js", "version": "2.6.2"}\n',
         "nbviewer/static/components/reveal.js/package.json": '{"dependencies": {"socket.io": "~0.9.16"}}\n',
@@ -1278,6 +1300,12 @@ TRAPS = [
         "okta/models/challenge_type.py": 'MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"\n'}),
     ("another Google API on the shared host", {"app/drive.py":
      "files = session.get('https://www.googleapis.com/drive/v3/files').json()\n"}),
+    ("a provider's name after OAuth in prose, and OAuth's org path on another service's own host", {
+        "docs/setup.py": "# Configure OAuth: Okta, Auth0 or Cognito\nOAUTH_PROVIDERS = ['github']\n",
+        "backends/coursera.py": 'ACCESS_TOKEN_URL = "https://accounts.coursera.org/oauth2/v1/token"\n',
+        "auth/google.py": 'USERINFO = "https://www.googleapis.com/oauth2/v1/userinfo"\n'}),
+    ("a command named like a database's client that is not one", {"cli/main.py":
+     "subcommand = 'migrate'\ncommands = ['psql']  # names the docs mention\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

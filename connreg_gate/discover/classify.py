@@ -18,6 +18,11 @@ VENDOR_DIRS = frozenset({
 # .NET and Java projects write ThirdParty/ or Vendor/.
 VENDOR_DIRS_ANY_CASE = frozenset({
     "vendor", "vendors", "third_party", "third-party", "thirdparty", "3rdparty", "3rd_party", "3rd-party",
+    # old copies of general libraries kept under a package: gsutil's gslib/vendored/boto
+    # (every AWS service's client, of which it uses S3's), botocore's vendored/requests.
+    # Not _vendor/: dspy and Portkey ship there the LLM client that is their own layer
+    # (dspy/_vendor/lm15, portkey_ai/_vendor/openai), and its connections are theirs.
+    "vendored",
 })
 # Libraries copied whole into an app's own tree, outside any vendor directory, known by
 # their path (as GitHub Linguist's vendor list does): CakePHP 2's core in lib/Cake
