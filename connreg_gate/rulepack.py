@@ -163,8 +163,9 @@ _DRIVER_CHECK = (
     r"|third_?party_?id|backend_?(?:name|type)"
     r"|(?:options|config|self|this)\.type)(?:\.name)?(?:\([\w$.]*\))?\s*[=!]==?\s*"
     # PHP's switch also takes a parenthesised label: Phing's dbdeploy `case('mysql'):`
+    # or a connection URL's start: Optuna's `if not url.startswith("mysql"):`
     r"|\bcase\s+|\bcase\s*\(\s*|(?:driver|dialect|db_?name|database_?name|db_?type|vendor|product_?name|client"
-    r"|third_?party_?id)\w*(?:\(\))?"
+    r"|third_?party_?id|\b(?:db_?|database_?|engine_?|storage_?|connection_?)?(?:url|uri|dsn))\w*(?:\(\))?"
     r"\.(?:startsWith|startswith|contains|includes|HasPrefix)\(\s*)['\"](?:NAMES)['\"]"
     r"|\b(?:dialect\.name|provider)\s+(?:not\s+)?in\s*[\[(][^\])]*['\"](?:NAMES)['\"]"
     # a driver's name looked for in a connection string: LinOTP's `if 'sqlite' not in sqlConnect:`

@@ -876,6 +876,13 @@ REAL_USAGE = [
     ("borgmatic/hooks/data_source/sqlite.py", "        command = (\n            'sqlite3',\n            database_path,\n",
      "sqlite", "sqlite.call.cli"),
     ("backup/dump.py", "    dump_command = 'pg_dumpall' if name == 'all' else 'pg_dump'\n", "postgres", "postgres.call.cli"),
+    # a named kind of file storage, a library's file driver, and a branch on a connection URL's start
+    ("optuna/storages/_journal/file.py", "class JournalFileStorage(BaseJournalLogStorage):\n", "local-files",
+     "local-files.call.store_class"),
+    ("tooz/drivers/file.py", "class FileDriver(coordination.CoordinationDriverCachedRunWatchers):\n", "local-files",
+     "local-files.call.store_class"),
+    ("optuna/storages/_rdb/storage.py", '        if not url.startswith("mysql"):\n            return\n', "mysql",
+     "mysql.call.driver_check"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1306,6 +1313,11 @@ TRAPS = [
         "auth/google.py": 'USERINFO = "https://www.googleapis.com/oauth2/v1/userinfo"\n'}),
     ("a command named like a database's client that is not one", {"cli/main.py":
      "subcommand = 'migrate'\ncommands = ['psql']  # names the docs mention\n"}),
+    ("an uploaded file held in memory, and a URL tested for the web", {"app/upload.py": (
+        "from werkzeug.datastructures import FileStorage\n"
+        "def save(f: MultipartFileStorage, url):\n    if url.startswith('https'):\n        return f\n"),
+        "gslib/gcs_json_credentials.py": ("    store = multiprocess_file_storage.MultiprocessFileStorage("
+                                          "GetCredentialStoreFilename(), credential_store_key)\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
