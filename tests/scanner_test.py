@@ -883,6 +883,10 @@ REAL_USAGE = [
      "local-files.call.store_class"),
     ("optuna/storages/_rdb/storage.py", '        if not url.startswith("mysql"):\n            return\n', "mysql",
      "mysql.call.driver_check"),
+    # a session store's constructor for files on disk, and LevelDB's native binding
+    ("lib/session-file-store.js", "  function FileStore(options) {\n    var self = this;\n", "local-files",
+     "local-files.call.store_class"),
+    ("index.js", "const leveldown = require('leveldown')\n", "local-files", "local-files.import.javascript"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
