@@ -887,6 +887,9 @@ REAL_USAGE = [
     ("lib/session-file-store.js", "  function FileStore(options) {\n    var self = this;\n", "local-files",
      "local-files.call.store_class"),
     ("index.js", "const leveldown = require('leveldown')\n", "local-files", "local-files.import.javascript"),
+    # PHP's memcache extension built without parentheses
+    ("Net/LDAP3.php", "<?php\nclass LDAP3 {\n    function cache() {\n        $this->cache = new Memcache;\n    }\n}\n",
+     "memcached", "memcached.call.1"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
