@@ -421,6 +421,11 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         alt = _escaped_alternation(drivers)
         template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt),
                       [q + d for d in drivers for q in ("'", '"', ":", "is_", "has_", "using_")], re.IGNORECASE)
+        # A Go package named for the service, as a client or an app's adapter for it is:
+        # GOPATH-era clients with no go.mod to name their module (gopkg.in/redis.v2's
+        # `package redis`, gomemcache's `package memcache`), an app's `package postgres` store.
+        template_call("go_package", r"^package\s+(?:" + alt + r")\s*(?://[^\n]*)?$",
+                      ["package " + d for d in drivers], file_classes=frozenset({"go"}))
         template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt),
                       [k + " " + d for k in ("class", "type") for d in drivers], re.IGNORECASE)
         template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt),

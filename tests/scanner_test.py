@@ -890,6 +890,10 @@ REAL_USAGE = [
     # PHP's memcache extension built without parentheses
     ("Net/LDAP3.php", "<?php\nclass LDAP3 {\n    function cache() {\n        $this->cache = new Memcache;\n    }\n}\n",
      "memcached", "memcached.call.1"),
+    # a Go package named for the service, as GOPATH-era clients with no go.mod are
+    ("src/gopkg.in/redis.v2/commands.go", "package redis\n\nimport \"strconv\"\n", "redis", "redis.call.go_package"),
+    ("memcache/memcache.go", "package memcache // import \"github.com/bradfitz/gomemcache/memcache\"\n", "memcached",
+     "memcached.call.go_package"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1325,6 +1329,9 @@ TRAPS = [
         "def save(f: MultipartFileStorage, url):\n    if url.startswith('https'):\n        return f\n"),
         "gslib/gcs_json_credentials.py": ("    store = multiprocess_file_storage.MultiprocessFileStorage("
                                           "GetCredentialStoreFilename(), credential_store_key)\n")}),
+    ("an account kind named like file storage, and a type named like a storage directory", {
+        "azblob/zz_generated_models.go": '\tAccountKindFileStorage AccountKindType = "FileStorage"\n',
+        "file/directories/api.go": "type StorageDirectory interface {\n\tDelete(ctx context.Context, path string) error\n}\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
