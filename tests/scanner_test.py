@@ -894,6 +894,10 @@ REAL_USAGE = [
     ("src/gopkg.in/redis.v2/commands.go", "package redis\n\nimport \"strconv\"\n", "redis", "redis.call.go_package"),
     ("memcache/memcache.go", "package memcache // import \"github.com/bradfitz/gomemcache/memcache\"\n", "memcached",
      "memcached.call.go_package"),
+    # PEAR's SMTP client defined, and an envelope address sent as the verb's argument
+    ("Net/SMTP.php", "<?php\nclass Net_SMTP\n{\n    public $host = 'localhost';\n}\n", "smtp", "smtp.call.2"),
+    ("lib/smtp_client.php", "<?php\nfunction rcpt($recipient) {\n    $args = \"TO:<$recipient>\";\n}\n", "smtp",
+     "smtp.call.protocol"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
