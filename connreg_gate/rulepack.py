@@ -178,6 +178,8 @@ _DRIVER_CHECK = (
     # and on a string, alone or first in a list: delayed_job_active_record's
     # `case connection.adapter_name` / `when "PostgreSQL", "PostGIS"`
     r"|\bwhen\s+(?:['\"][\w ]*['\"]\s*,\s*)*['\"](?:NAMES)['\"]"
+    # or on a pattern: Ahoy's `case adapter_name` / `when /postgres|postgis/`
+    r"|\bwhen\s+/(?:[\w ]*\|)*(?:NAMES)(?:\|[\w ]*)*/"
     # a default dialect or driver name: rasa's `dialect: Text = "sqlite"`, sopel's
     # `drivername = config.core.db_driver or 'mysql'`
     r"|\b(?:dialect|driver_?name)\s*(?::\s*[\w\[\]., ]+?\s*)?=\s*(?:[\w.()]+\s+or\s+)?['\"](?:NAMES)['\"]"
@@ -420,7 +422,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # drivers ('driver' => 'pgsql') does not count: frameworks list all they support.
         alt = _escaped_alternation(drivers)
         template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt),
-                      [q + d for d in drivers for q in ("'", '"', ":", "is_", "has_", "using_")], re.IGNORECASE)
+                      [q + d for d in drivers for q in ("'", '"', ":", "is_", "has_", "using_", "/")], re.IGNORECASE)
         # A Go package named for the service, as a client or an app's adapter for it is:
         # GOPATH-era clients with no go.mod to name their module (gopkg.in/redis.v2's
         # `package redis`, gomemcache's `package memcache`), an app's `package postgres` store.

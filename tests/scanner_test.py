@@ -898,6 +898,10 @@ REAL_USAGE = [
     ("Net/SMTP.php", "<?php\nclass Net_SMTP\n{\n    public $host = 'localhost';\n}\n", "smtp", "smtp.call.2"),
     ("lib/smtp_client.php", "<?php\nfunction rcpt($recipient) {\n    $args = \"TO:<$recipient>\";\n}\n", "smtp",
      "smtp.call.protocol"),
+    # Ruby's branch on an adapter's name by pattern, and the websocket gem's handshakes
+    ("lib/ahoy/query_methods.rb", "case adapter_name\nwhen /postgres|postgis/\n  relation.where(\"properties @> ?\", json)\nend\n",
+     "postgres", "postgres.call.driver_check"),
+    ("lib/rubame.rb", "require 'websocket'\n", "websockets", "websockets.import.ruby"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
