@@ -902,6 +902,9 @@ REAL_USAGE = [
     ("lib/ahoy/query_methods.rb", "case adapter_name\nwhen /postgres|postgis/\n  relation.where(\"properties @> ?\", json)\nend\n",
      "postgres", "postgres.call.driver_check"),
     ("lib/rubame.rb", "require 'websocket'\n", "websockets", "websockets.import.ruby"),
+    # GraphQL over server-sent events, as GraphQL Yoga's plugin
+    ("api/src/realtime.js", 'var import_plugin_graphql_sse = require("@graphql-yoga/plugin-graphql-sse");\n', "sse",
+     "sse.import.javascript"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
