@@ -905,6 +905,14 @@ REAL_USAGE = [
     # GraphQL over server-sent events, as GraphQL Yoga's plugin
     ("api/src/realtime.js", 'var import_plugin_graphql_sse = require("@graphql-yoga/plugin-graphql-sse");\n', "sse",
      "sse.import.javascript"),
+    # Bedrock's own model ids, chatlas's Bedrock class, Anthropic's SDK installed for Bedrock,
+    # and a LangChain cache kept in SQLite
+    ("templates/chat/bedrock/app.py", 'chat = ChatBedrockAnthropic(\n    model="anthropic.claude-3-sonnet-20240229-v1:0",\n)\n',
+     "bedrock", "bedrock.call.model_id"),
+    ("agents/nova.ts", 'const modelId = "us.amazon.nova-pro-v1:0";\n', "bedrock", "bedrock.call.model_id"),
+    ("templates/chat/bedrock/requirements.txt", "anthropic[bedrock]\n", "bedrock", "bedrock.dependency.pypi"),
+    ("gpt_engineer/applications/cli/main.py", '    set_llm_cache(SQLiteCache(database_path=".langchain.db"))\n',
+     "sqlite", "sqlite.call.store_built"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1343,6 +1351,10 @@ TRAPS = [
     ("an account kind named like file storage, and a type named like a storage directory", {
         "azblob/zz_generated_models.go": '\tAccountKindFileStorage AccountKindType = "FileStorage"\n',
         "file/directories/api.go": "type StorageDirectory interface {\n\tDelete(ctx context.Context, path string) error\n}\n"}),
+    ("vendors' hosts in a module docstring that quotes code with escaped docstrings", {"shiny/otel/__init__.py": (
+        '"""\nOpenTelemetry for Shiny.\n\n    @reactive.calc\n    def f():\n        \\"""Runs without telemetry.\\"""\n\n'
+        'export OTEL_EXPORTER_OTLP_ENDPOINT="https://api.honeycomb.io"\n**UI**: [app.datadoghq.com](https://app.datadoghq.com/)\n"""\n'
+        "import os\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

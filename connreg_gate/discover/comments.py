@@ -50,6 +50,22 @@ def _block_spans(text: str, open_: str, close: str) -> Iterator[tuple[int, int]]
 _DOCSTRING_PREFIXES = frozenset(("", "r", "R", "b", "u", "f", "rb", "br", "rf", "fr"))
 
 
+def _closing_quote(text: str, quote: str, pos: int) -> int:
+    """Where a triple-quoted string opened before ``pos`` closes. A quote after an odd run
+    of backslashes is part of the string: Shiny's module docstring quotes example code
+    whose own docstrings are written with escaped quotes."""
+    while True:
+        end = text.find(quote, pos)
+        if end < 0:
+            return end
+        slashes = 0
+        while end - slashes - 1 >= pos and text[end - slashes - 1] == "\\":
+            slashes += 1
+        if slashes % 2 == 0:
+            return end
+        pos = end + 1
+
+
 def _docstring_spans(text: str) -> Iterator[tuple[int, int]]:
     """Triple-quoted strings that start a statement (docstrings and commented-out
     blocks), from the start of their line, in order; they never overlap."""
@@ -61,7 +77,7 @@ def _docstring_spans(text: str) -> Iterator[tuple[int, int]]:
             start, quote = next_dq, dq
         else:
             start, quote = next_sq, sq
-        end = text.find(quote, start + 3)
+        end = _closing_quote(text, quote, start + 3)
         end = n if end < 0 else end + 3
         line_start = text.rfind("\n", 0, start) + 1
         if text[line_start:start].strip() in _DOCSTRING_PREFIXES:
