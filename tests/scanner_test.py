@@ -913,6 +913,9 @@ REAL_USAGE = [
     ("templates/chat/bedrock/requirements.txt", "anthropic[bedrock]\n", "bedrock", "bedrock.dependency.pypi"),
     ("gpt_engineer/applications/cli/main.py", '    set_llm_cache(SQLiteCache(database_path=".langchain.db"))\n',
      "sqlite", "sqlite.call.store_built"),
+    # Segment's write key read from settings
+    ("langflow/services/telemetry/service.py", "        self.segment_write_key = settings.segment_write_key\n", "segment",
+     "segment.call.write_key_setting"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1355,6 +1358,8 @@ TRAPS = [
         '"""\nOpenTelemetry for Shiny.\n\n    @reactive.calc\n    def f():\n        \\"""Runs without telemetry.\\"""\n\n'
         'export OTEL_EXPORTER_OTLP_ENDPOINT="https://api.honeycomb.io"\n**UI**: [app.datadoghq.com](https://app.datadoghq.com/)\n"""\n'
         "import os\n")}),
+    ("a model type declaring another service's Segment sink", {"auth0/management/types/log_stream_segment_sink.py": (
+        "class LogStreamSegmentSink(UniversalBaseModel):\n    segment_write_key: typing.Optional[str] = None\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
