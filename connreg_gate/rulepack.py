@@ -255,8 +255,9 @@ _SIGNIN = (
     # lib/providers/index.js `auth0: require('./auth0'),`
     r"|^\s*['\"]?(?:IDS)['\"]?\s*:\s*require\(\s*['\"]\.{1,2}/(?:[\w.-]+/)*(?:IDS)(?:\.js)?['\"]\s*\)"
     # a name that puts OAuth before the provider, one handler or config per provider:
-    # nuxt-auth-utils' `defineOAuthAuth0EventHandler`, `OAuthCognitoConfig`
-    r"|\b\w*OAuth2?(?:CLASSES)(?:[A-Z]\w*)?\b"
+    # nuxt-auth-utils' `defineOAuthAuth0EventHandler`, `OAuthCognitoConfig`. Not a method
+    # that only sets a provider up elsewhere (Appwrite's `updateOAuth2Auth0(...)`).
+    r"|\b(?:define)?OAuth2?(?:CLASSES)(?:Event)?(?:Handler|Config|Provider|Strategy|Client|Options)\b"
 )
 # A service's command-line client run by the app, its program first among the arguments:
 # Manila's Ganesha driver `self.execute("sqlite3", db_path, ...)`, pghoard's

@@ -916,6 +916,9 @@ REAL_USAGE = [
     # Segment's write key read from settings
     ("langflow/services/telemetry/service.py", "        self.segment_write_key = settings.segment_write_key\n", "segment",
      "segment.call.write_key_setting"),
+    # an upload handler bundled with a plugin, imported where no manifest names it
+    ("server/storages/local.js", 'var import_multer = __toESM(require("multer"));\n', "local-files",
+     "local-files.import.javascript"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1360,6 +1363,8 @@ TRAPS = [
         "import os\n")}),
     ("a model type declaring another service's Segment sink", {"auth0/management/types/log_stream_segment_sink.py": (
         "class LogStreamSegmentSink(UniversalBaseModel):\n    segment_write_key: typing.Optional[str] = None\n")}),
+    ("a BaaS SDK's method that sets up a sign-in provider inside the service", {"src/services/project.js":
+     "  updateOAuth2Auth0(paramsOrFirst, ...rest) {\n    return this.client.call('patch', path, params);\n  }\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
