@@ -240,6 +240,10 @@ _DRIVER_MODULE = (
 # starts, the line's start here, so it cannot see a comment before the value.
 _QUOTED_IN_CODE = r"^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$)(?:(?!#|//).)*?"
 _DRIVER_PATH = _QUOTED_IN_CODE + r"[\"'](?:\w+\.)+(?:NAMES)(?:_\w+)?[.:][A-Z]\w*[\"']"
+# A JavaScript module that is a package's one backend, named by its directory of backends.
+_JS_DRIVER_SUBPATH = (r"^\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"]")
+_JS_DRIVER_SUBPATH = ("(?:" + _JS_DRIVER_SUBPATH + r")[@\w.-]+(?:/[\w.-]+)*/(?:transports?|drivers?|adapters?|stores?"
+                      r"|backends?|brokers?|connectors?|dialects?)/(?:NAMES)(?:\.[cm]?js)?['\"]")
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
 # Auth0OAuth2`, Sentry's `class OktaSAML2Provider`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
@@ -446,6 +450,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                       file_classes=frozenset({"python"}))
         template_call("driver_path", _DRIVER_PATH.replace("NAMES", mod_alt), mod_keywords,
                       file_classes=ALL_SOURCE | {"config"})
+        # the same in JavaScript: a package's module for one backend, imported or re-exported
+        # by its path (@adonisjs/transmit's `export { redis } from '@boringnode/bus/transports/redis'`)
+        template_call("driver_subpath", _JS_DRIVER_SUBPATH.replace("NAMES", mod_alt),
+                      ["/" + m for m in modules], file_classes=frozenset({"javascript"}))
     cli_names = spec.get("cli_names") or []
     if cli_names:
         template_call("cli", _CLI.replace("NAMES", _escaped_alternation(cli_names)),

@@ -919,6 +919,9 @@ REAL_USAGE = [
     # an upload handler bundled with a plugin, imported where no manifest names it
     ("server/storages/local.js", 'var import_multer = __toESM(require("multer"));\n', "local-files",
      "local-files.import.javascript"),
+    # a package's module for one backend re-exported by its path, and AdonisJS's SSE server
+    ("transports/redis.ts", "export { redis } from '@boringnode/bus/transports/redis'\n", "redis", "redis.call.driver_subpath"),
+    ("start/routes.ts", "import transmit from '@adonisjs/transmit/services/main'\n", "sse", "sse.import.javascript"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1365,6 +1368,8 @@ TRAPS = [
         "class LogStreamSegmentSink(UniversalBaseModel):\n    segment_write_key: typing.Optional[str] = None\n")}),
     ("a BaaS SDK's method that sets up a sign-in provider inside the service", {"src/services/project.js":
      "  updateOAuth2Auth0(paramsOrFirst, ...rest) {\n    return this.client.call('patch', path, params);\n  }\n"}),
+    ("a route path and an asset named like a backend", {"src/routes.js":
+     "const page = require('./pages/drivers/redis-docs');\nfetch('/api/adapters/postgres');\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
