@@ -229,6 +229,10 @@ _DRIVER_MODULE = (
     r"^\s*from\s+" + _NOT_A_SCHEMA + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*import\s+" + _NOT_A_SCHEMA + r"(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?(?:\s|,|$|;)"
+    # OpenStack's driver modules, named impl_<backend> and imported from their package:
+    # Ceilometer's `from oslo_messaging._drivers import impl_rabbit`, TaskFlow's impl_redis
+    r"|^\s*from\s+(?:\w+\.)*\w+\s+import\s+\(?\s*(?:\w+\s*,\s*)*impl_(?:NAMES)\b"
+    r"|^\s*(?:from|import)\s+(?:\w+\.)+impl_(?:NAMES)\b"
 )
 # A class named by its dotted path in a module written for one backend, as settings and
 # factories pick one: Canaille's `return "dramatiq.brokers.redis:RedisBroker"`, Django's
@@ -445,7 +449,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
     if modules:
         # one keyword set for both: the dotted path holds the module's ".name" too, and
         # shared keywords keep the automaton small
-        mod_alt, mod_keywords = _escaped_alternation(modules), ["." + m for m in modules]
+        mod_alt = _escaped_alternation(modules)
+        mod_keywords = ["." + m for m in modules] + ["impl_" + m for m in modules]
         template_call("driver_module", _DRIVER_MODULE.replace("NAMES", mod_alt), mod_keywords,
                       file_classes=frozenset({"python"}))
         template_call("driver_path", _DRIVER_PATH.replace("NAMES", mod_alt), mod_keywords,

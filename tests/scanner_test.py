@@ -922,6 +922,11 @@ REAL_USAGE = [
     # a package's module for one backend re-exported by its path, and AdonisJS's SSE server
     ("transports/redis.ts", "export { redis } from '@boringnode/bus/transports/redis'\n", "redis", "redis.call.driver_subpath"),
     ("start/routes.ts", "import transmit from '@adonisjs/transmit/services/main'\n", "sse", "sse.import.javascript"),
+    # OpenStack's driver modules named impl_<backend>, a backend kept in a directory, output written to files
+    ("ceilometer/messaging.py", "from oslo_messaging._drivers import impl_rabbit\n", "rabbitmq", "rabbitmq.call.driver_module"),
+    ("taskflow/persistence/backends/impl_dir.py", "class DirBackend(path_based.PathBasedBackend):\n", "local-files",
+     "local-files.call.store_class"),
+    ("intelmq/bots/outputs/file/output.py", "class FileOutputBot(OutputBot):\n", "local-files", "local-files.call.store_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1370,6 +1375,8 @@ TRAPS = [
      "  updateOAuth2Auth0(paramsOrFirst, ...rest) {\n    return this.client.call('patch', path, params);\n  }\n"}),
     ("a route path and an asset named like a backend", {"src/routes.js":
      "const page = require('./pages/drivers/redis-docs');\nfetch('/api/adapters/postgres');\n"}),
+    ("a directory listing class, and a module named impl_ for something else", {"app/views.py": (
+        "class DirListing(View):\n    pass\nfrom app.engines import impl_native\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
