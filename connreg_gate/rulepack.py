@@ -178,8 +178,6 @@ _DRIVER_CHECK = (
     # and on a string, alone or first in a list: delayed_job_active_record's
     # `case connection.adapter_name` / `when "PostgreSQL", "PostGIS"`
     r"|\bwhen\s+(?:['\"][\w ]*['\"]\s*,\s*)*['\"](?:NAMES)['\"]"
-    # or on a pattern: Ahoy's `case adapter_name` / `when /postgres|postgis/`
-    r"|\bwhen\s+/(?:[\w ]*\|)*(?:NAMES)(?:\|[\w ]*)*/"
     # a default dialect or driver name: rasa's `dialect: Text = "sqlite"`, sopel's
     # `drivername = config.core.db_driver or 'mysql'`
     r"|\b(?:dialect|driver_?name)\s*(?::\s*[\w\[\]., ]+?\s*)?=\s*(?:[\w.()]+\s+or\s+)?['\"](?:NAMES)['\"]"
@@ -244,7 +242,13 @@ _DRIVER_MODULE = (
 # starts, the line's start here, so it cannot see a comment before the value.
 _QUOTED_IN_CODE = r"^(?!\s*[\"'`][^\"'`\n]*[\"'`]\s*,?\s*$)(?:(?!#|//).)*?"
 _DRIVER_PATH = _QUOTED_IN_CODE + r"[\"'](?:\w+\.)+(?:NAMES)(?:_\w+)?[.:][A-Z]\w*[\"']"
+# OpenStack's driver modules named impl_<backend> (oslo.messaging, TaskFlow, tooz).
+_IMPL_DRIVERS = frozenset({"rabbit", "rabbitmq", "kafka", "redis", "memcached", "mongodb", "mysql", "postgres",
+                           "sqlite", "sqlalchemy"})
 # A JavaScript module that is a package's one backend, named by its directory of backends.
+_JS_DRIVER_DIRS = [d + "/" for d in ("transport", "transports", "driver", "drivers", "adapter", "adapters", "store",
+                                     "stores", "backend", "backends", "broker", "brokers", "connector", "connectors",
+                                     "dialect", "dialects")]
 _JS_DRIVER_SUBPATH = (r"^\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"]")
 _JS_DRIVER_SUBPATH = ("(?:" + _JS_DRIVER_SUBPATH + r")[@\w.-]+(?:/[\w.-]+)*/(?:transports?|drivers?|adapters?|stores?"
                       r"|backends?|brokers?|connectors?|dialects?)/(?:NAMES)(?:\.[cm]?js)?['\"]")
@@ -276,7 +280,9 @@ _SIGNIN = (
 # NAMES come from cli_names.
 _CLI = (r"\b(?:[\w.]*execute|exec\.Command(?:Context)?|Popen|check_output|check_call|call|run|spawn(?:Sync)?"
         r"|execFile(?:Sync)?|system)\s*\(\s*\[?\s*(?:ctx\s*,\s*)?[\"'](?:NAMES)[\"']\s*[,)]"
-        r"|\b\w*(?:command|cmd|Command|Cmd)\b[\"']?\s*\)?\s*(?:=|\bor\b|\|\||\?\?)\s*[\[(]?\s*[\"'](?:NAMES)[\"']")
+        # (no `\b\w*` before the name: searched on every line quoting a client's name, it
+        # was tried at each word; where the name starts does not matter)
+        r"|(?:command|cmd|Command|Cmd)\b[\"']?\s*\)?\s*(?:=|\bor\b|\|\||\?\?)\s*[\[(]?\s*[\"'](?:NAMES)[\"']")
 # An entry of an OAuth provider table keyed by id, opening its settings, in code or in
 # JSON: Grant's config/oauth.json `"cognito": {"authorize_url": ...`, an app's Grant config.
 _SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"
@@ -431,7 +437,12 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # drivers ('driver' => 'pgsql') does not count: frameworks list all they support.
         alt = _escaped_alternation(drivers)
         template_call("driver_check", _DRIVER_CHECK.replace("NAMES", alt),
-                      [q + d for d in drivers for q in ("'", '"', ":", "is_", "has_", "using_", "/")], re.IGNORECASE)
+                      [q + d for d in drivers for q in ("'", '"', ":", "is_", "has_", "using_")], re.IGNORECASE)
+        # Ruby's branch on the adapter's name by pattern: Ahoy's `case adapter_name` /
+        # `when /postgres|postgis/` (its own rule: its "/name" keywords would otherwise bring
+        # the whole check to every URL path in every language)
+        template_call("driver_check_pattern", r"\bwhen\s+/(?:[\w ]*\|)*(?:" + alt + r")(?:\|[\w ]*)*/",
+                      ["/" + d for d in drivers], re.IGNORECASE, file_classes=frozenset({"ruby"}))
         # A Go package named for the service, as a client or an app's adapter for it is:
         # GOPATH-era clients with no go.mod to name their module (gopkg.in/redis.v2's
         # `package redis`, gomemcache's `package memcache`), an app's `package postgres` store.
@@ -450,15 +461,17 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # one keyword set for both: the dotted path holds the module's ".name" too, and
         # shared keywords keep the automaton small
         mod_alt = _escaped_alternation(modules)
-        mod_keywords = ["." + m for m in modules] + ["impl_" + m for m in modules]
-        template_call("driver_module", _DRIVER_MODULE.replace("NAMES", mod_alt), mod_keywords,
+        mod_keywords = ["." + m for m in modules]
+        # impl_<name> keywords only for the backends OpenStack's drivers are named for
+        impl_keywords = ["impl_" + m for m in modules if m in _IMPL_DRIVERS]
+        template_call("driver_module", _DRIVER_MODULE.replace("NAMES", mod_alt), mod_keywords + impl_keywords,
                       file_classes=frozenset({"python"}))
         template_call("driver_path", _DRIVER_PATH.replace("NAMES", mod_alt), mod_keywords,
                       file_classes=ALL_SOURCE | {"config"})
         # the same in JavaScript: a package's module for one backend, imported or re-exported
         # by its path (@adonisjs/transmit's `export { redis } from '@boringnode/bus/transports/redis'`)
         template_call("driver_subpath", _JS_DRIVER_SUBPATH.replace("NAMES", mod_alt),
-                      ["/" + m for m in modules], file_classes=frozenset({"javascript"}))
+                      _JS_DRIVER_DIRS, file_classes=frozenset({"javascript"}))
     cli_names = spec.get("cli_names") or []
     if cli_names:
         template_call("cli", _CLI.replace("NAMES", _escaped_alternation(cli_names)),

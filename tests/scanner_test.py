@@ -900,7 +900,7 @@ REAL_USAGE = [
      "smtp.call.protocol"),
     # Ruby's branch on an adapter's name by pattern, and the websocket gem's handshakes
     ("lib/ahoy/query_methods.rb", "case adapter_name\nwhen /postgres|postgis/\n  relation.where(\"properties @> ?\", json)\nend\n",
-     "postgres", "postgres.call.driver_check"),
+     "postgres", "postgres.call.driver_check_pattern"),
     ("lib/rubame.rb", "require 'websocket'\n", "websockets", "websockets.import.ruby"),
     # GraphQL over server-sent events, as GraphQL Yoga's plugin
     ("api/src/realtime.js", 'var import_plugin_graphql_sse = require("@graphql-yoga/plugin-graphql-sse");\n', "sse",
