@@ -245,13 +245,12 @@ _DRIVER_PATH = _QUOTED_IN_CODE + r"[\"'](?:\w+\.)+(?:NAMES)(?:_\w+)?[.:][A-Z]\w*
 # OpenStack's driver modules named impl_<backend> (oslo.messaging, TaskFlow, tooz).
 _IMPL_DRIVERS = frozenset({"rabbit", "rabbitmq", "kafka", "redis", "memcached", "mongodb", "mysql", "postgres",
                            "sqlite", "sqlalchemy"})
-# A JavaScript module that is a package's one backend, named by its directory of backends.
-_JS_DRIVER_DIRS = [d + "/" for d in ("transport", "transports", "driver", "drivers", "adapter", "adapters", "store",
-                                     "stores", "backend", "backends", "broker", "brokers", "connector", "connectors",
-                                     "dialect", "dialects")]
-_JS_DRIVER_SUBPATH = (r"^\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"]")
-_JS_DRIVER_SUBPATH = ("(?:" + _JS_DRIVER_SUBPATH + r")[@\w.-]+(?:/[\w.-]+)*/(?:transports?|drivers?|adapters?|stores?"
-                      r"|backends?|brokers?|connectors?|dialects?)/(?:NAMES)(?:\.[cm]?js)?['\"]")
+# A JavaScript module that is a package's one backend, named by its directory of backends;
+# the directory words (with their "/") are also the rule's keywords.
+_JS_DRIVER_DIR_WORDS = ("transport", "driver", "adapter", "store", "backend", "broker", "connector", "dialect")
+_JS_DRIVER_DIRS = [w + plural + "/" for w in _JS_DRIVER_DIR_WORDS for plural in ("", "s")]
+_JS_DRIVER_SUBPATH = (r"(?:^\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"])[@\w.-]+(?:/[\w.-]+)*/(?:"
+                      + "|".join(w + "s?" for w in _JS_DRIVER_DIR_WORDS) + r")/(?:NAMES)(?:\.[cm]?js)?['\"]")
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
 # Auth0OAuth2`, Sentry's `class OktaSAML2Provider`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
