@@ -49,12 +49,13 @@ def _js(modules: list[str]) -> str:
     # A type-only import or re-export (`import type { SendMailOptions } from 'nodemailer'`)
     # names the library's types, not a runtime dependency. Optional drivers are loaded by
     # helpers named for the job: Sequelize's _loadDialectModule("snowflake-sdk"), NestJS's
-    # loadPackage('ioredis', ...), tryRequire('pg'), or named in a table the code imports
+    # loadPackage('ioredis', ...), tryRequire('pg') (compiled: `(0, core_1.safeRequire)('pg')`),
+    # or named in a table the code imports
     # from at run time: LangChain's { package: "@langchain/groq", className: "ChatGroq" }.
     return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*"""
             r"""|\bpackage\s*:\s*"""
             r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
-            r"""|\b(?:try|optional|lazy|safe)Require\s*\(\s*|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""
+            r"""|\b(?:try|optional|lazy|safe)Require\)?\s*\(\s*|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""
             + _alternation([re.escape(m) for m in modules]) + r"""(?:/[^'"`]*)?\1""")
 
 
@@ -249,8 +250,11 @@ _IMPL_DRIVERS = frozenset({"rabbit", "rabbitmq", "kafka", "redis", "memcached", 
 # the directory words (with their "/") are also the rule's keywords.
 _JS_DRIVER_DIR_WORDS = ("transport", "driver", "adapter", "store", "backend", "broker", "connector", "dialect")
 _JS_DRIVER_DIRS = [w + plural + "/" for w in _JS_DRIVER_DIR_WORDS for plural in ("", "s")]
-_JS_DRIVER_SUBPATH = (r"(?:^\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"])[@\w.-]+(?:/[\w.-]+)*/(?:"
-                      + "|".join(w + "s?" for w in _JS_DRIVER_DIR_WORDS) + r")/(?:NAMES)(?:\.[cm]?js)?['\"]")
+# Or a framework's package for it, scoped and named for the backend alone: Midway's
+# `(0, core_1.safeRequire)('@midwayjs/redis')`, `import fastifyRedis from '@fastify/redis'`.
+_JS_DRIVER_SUBPATH = (r"(?:^(?!\s*(?:import|export)\s+type\b)\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"]"
+                      r"|\b(?:try|optional|lazy|safe)Require\)?\s*\(\s*['\"])(?:[@\w.-]+(?:/[\w.-]+)*/(?:"
+                      + "|".join(w + "s?" for w in _JS_DRIVER_DIR_WORDS) + r")/|@[\w.-]+/)(?:NAMES)(?:\.[cm]?js)?['\"]")
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
 # Auth0OAuth2`, Sentry's `class OktaSAML2Provider`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
@@ -287,7 +291,10 @@ _CLI = (r"\b(?:[\w.]*execute|exec\.Command(?:Context)?|Popen|check_output|check_
 _SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"
 # An LLM provider's id next to a name that says it is one (see model_prefixes): a
 # wrapper's registration or a branch on the provider in use. IDS are the provider's prefixes.
-_PROVIDER_NAME = (r"(?:\b__provider_name__|\bprovider_(?:name|id)|\bprovider(?:Name|Id)|\bllm_provider)\b"
+# Or the provider a model is served by: LangChain's `init_chat_model(..., model_provider="openai")`,
+# GraphRAG's `DEFAULT_MODEL_PROVIDER = "openai"`.
+_PROVIDER_NAME = (r"(?:\b__provider_name__|\bprovider_(?:name|id)|\bprovider(?:Name|Id)|\bllm_provider"
+                  r"|(?:\b|(?<=_))(?:model_provider|MODEL_PROVIDER)|\bmodelProvider)\b"
                   r"[^\n]{0,30}?[\"'`](?:IDS)[\"'`]")
 # A class for one vendor, built or defined: Novu's `new providers_1.SendgridEmailProvider(`,
 # `new SESClient(`, Laravel's `class MailgunTransport`. NAMES come from client_classes.
@@ -367,6 +374,21 @@ def _host_keyword(host: str) -> str:
     return max((part.strip(".") for part in parts), key=len)
 
 
+def _own_domains(pid: str, hosts: list[str]) -> tuple[str, ...]:
+    """The registered domains among ``hosts`` that carry the provider's own name
+    (mixpanel.com for api.mixpanel.com, oktapreview.com for Okta), so that any host under
+    them is the vendor's. Shared clouds' domains (amazonaws.com for SES, googleapis.com
+    for Gemini, azure.com for Azure OpenAI) are left out: their other hosts are other
+    services'."""
+    name = pid.replace("-", "")
+    found = set()
+    for host in hosts:
+        labels = host.split("/", 1)[0].split(".")
+        if "*" not in host and len(labels) >= 2 and labels[-2].replace("-", "").startswith(name):
+            found.add(".".join(labels[-2:]).lower())
+    return tuple(sorted(found))
+
+
 def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -> tuple[Provider, list[Rule]]:
     pid = spec["provider"]
     if not PROVIDER_ID.match(pid):
@@ -425,11 +447,15 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
         template_call("model_prefix", r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model,
                       keywords, kind="config", file_classes=_SETTINGS - ALL_SOURCE)
-        # Code registered or branching under the provider's id, as LLM frameworks key their
-        # wrappers: Evidently's `__provider_name__: ClassVar = "anthropic"` and
-        # `@llm_provider("mistral", None)`, `if provider_id == "groq":`.
-        template_call("provider_name", _PROVIDER_NAME.replace("IDS", _escaped_alternation(prefixes)),
-                      ["provider_name", "provider_id", "providername", "providerid", "llm_provider"])
+    # Code registered or branching under the provider's id, as LLM frameworks key their
+    # wrappers: Evidently's `__provider_name__: ClassVar = "anthropic"` and
+    # `@llm_provider("mistral", None)`, `if provider_id == "groq":`. The ids are the model
+    # prefixes and any provider_ids (OpenAI's, which is never a model prefix).
+    provider_ids = sorted(set(prefixes) | set(spec.get("provider_ids") or []))
+    if provider_ids:
+        template_call("provider_name", _PROVIDER_NAME.replace("IDS", _escaped_alternation(provider_ids)),
+                      ["provider_name", "provider_id", "providername", "providerid", "llm_provider", "model_provider",
+                       "modelprovider"])
     drivers = spec.get("driver_names") or []
     if drivers:
         # Code that branches on the database in use (see _DRIVER_CHECK). A config listing
@@ -470,7 +496,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # the same in JavaScript: a package's module for one backend, imported or re-exported
         # by its path (@adonisjs/transmit's `export { redis } from '@boringnode/bus/transports/redis'`)
         template_call("driver_subpath", _JS_DRIVER_SUBPATH.replace("NAMES", mod_alt),
-                      _JS_DRIVER_DIRS, file_classes=frozenset({"javascript"}))
+                      _JS_DRIVER_DIRS + ["/" + m for m in modules], file_classes=frozenset({"javascript"}))
     cli_names = spec.get("cli_names") or []
     if cli_names:
         template_call("cli", _CLI.replace("NAMES", _escaped_alternation(cli_names)),
@@ -597,6 +623,20 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                              # (RSS-Bridge's favicon at s3.amazonaws.com/unode1/...png): the
                              # browser fetches it; the app stores nothing there
                              + (_PUBLIC_FILE if spec.get("category") == "storage" else ""),
+                             where, re.IGNORECASE, eager=eager),
+            pack=pack,
+        ))
+    domains = _own_domains(pid, hosts)
+    if domains:
+        rules.append(Rule(
+            id=f"{pid}.host_template", provider=pid, evidence="host", confidence="medium", file_classes=HOST_CLASSES,
+            keywords=domains,
+            # the vendor's own domain right after a placeholder in a URL's host, where the
+            # subdomain is picked at run time: Airbyte's "https://data{{ '-eu' if ... }}.mixpanel.com",
+            # f"https://{subdomain}amplitude.com/api/", 'https://api-m.{{ "sandbox." if ... }}paypal.com/',
+            # Go's "https://%s.okta.com"
+            pattern=_compile(r"://[^\s'\"`/]*?(?:\{[^\n]{0,80}?\}\}?|%(?:\(\w+\))?s)\s*\.?(?:"
+                             + "|".join(re.escape(d) for d in domains) + r")(?![\w-])",
                              where, re.IGNORECASE, eager=eager),
             pack=pack,
         ))

@@ -927,6 +927,36 @@ REAL_USAGE = [
     ("taskflow/persistence/backends/impl_dir.py", "class DirBackend(path_based.PathBasedBackend):\n", "local-files",
      "local-files.call.store_class"),
     ("intelmq/bots/outputs/file/output.py", "class FileOutputBot(OutputBot):\n", "local-files", "local-files.call.store_class"),
+    # a vendor's own domain right after a placeholder that picks the subdomain: Airbyte's
+    # declarative manifests (Jinja), an f-string, Go's Sprintf
+    ("source_mixpanel/manifest.yaml",
+     "    url_base: \"https://data{{ '-eu' if config.region == 'EU' else '' }}.mixpanel.com/api/2.0/\"\n",
+     "mixpanel", "mixpanel.host_template"),
+    ("source_amplitude/streams.py", '        return f"https://{subdomain}amplitude.com/api/"\n', "amplitude",
+     "amplitude.host_template"),
+    ("paypal/client.go", 'base := fmt.Sprintf("https://api-m.%spaypal.com/v2/checkout/orders", sandbox)\n', "paypal",
+     "paypal.host_template"),
+    # a helper named for opening a WebSocket, a poll re-armed after seconds, an Azure OpenAI
+    # client imported or subclassed, Braintree's client SDK loaded from its CDN
+    ("src/mistral-transcription-stream.ts", "        connection = connectToWebSocket({ url, headers, webSocket });\n",
+     "websockets", "websockets.call.open_helper"),
+    ("templates/lava_scheduler_app/job.html", "<script>\n  pollTimer = setTimeout(poll, 5000);\n</script>\n", "polling",
+     "polling.call.timeout_rearmed"),
+    ("src/openai/azure.ts", 'import { AzureOpenAI, OpenAI } from "openai";\n', "azure-openai", "azure-openai.call.1"),
+    ("src/openai/wrapper.ts", "export class PostHogAzureOpenAI extends AzureOpenAI {\n}\n", "azure-openai",
+     "azure-openai.call.1"),
+    ("src/braintree.js",
+     'var BRAINTREE_SOURCE = "https://js.braintreegateway.com/web/".concat(braintreeVersion, "/js/client.min.js");\n',
+     "braintree", "braintree.host"),
+    # a package's own lib/ is its code; only a lib/ below static/ holds copied front-end libraries
+    ("lib/cache.js", "const Redis = require('ioredis');\n", "redis", "redis.import.javascript"),
+    # OpenAI named as the provider serving a model, and a framework's package for one backend
+    # loaded through a helper that compiled TypeScript wraps
+    ("graphrag/config/defaults.py", 'DEFAULT_MODEL_PROVIDER = "openai"\n', "openai", "openai.call.provider_name"),
+    ("app/agent.py", 'llm = init_chat_model("gpt-4o", model_provider="openai")\n', "openai", "openai.call.provider_name"),
+    ("lib/store.js", "const { RedisServiceFactory } = (0, core_1.safeRequire)('@midwayjs/redis');\n",
+     "redis", "redis.call.driver_subpath"),
+    ("lib/loader.js", "const pg = (0, util_1.tryRequire)('pg');\n", "postgres", "postgres.import.javascript"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1322,7 +1352,7 @@ TRAPS = [
         "src/search.js": "input.oninput = () => {\n  clearTimeout(t);\n  t = setTimeout(() => {\n"
         "    fetchResults(input.value);\n  }, 300);\n};\n"}),
     ("a provider id that is not an LLM vendor's, and a vendor named unquoted after it",
-     {"app/llm.py": 'provider_name = "openai"  # the anthropic-compatible route is elsewhere\n'
+     {"app/llm.py": 'provider_name = "custom"  # the anthropic-compatible route is elsewhere\n'
       'provider_id = settings.PROVIDER\nlabel = "mistral"\n'}),
     ("a headless browser's profile directory", {"library/Pdfexport/HeadlessChrome.php":
      "        $process = new Process([\n            '--homedir=' => $browserHome,\n"
@@ -1377,6 +1407,17 @@ TRAPS = [
      "const page = require('./pages/drivers/redis-docs');\nfetch('/api/adapters/postgres');\n"}),
     ("a directory listing class, and a module named impl_ for something else", {"app/views.py": (
         "class DirListing(View):\n    pass\nfrom app.engines import impl_native\n")}),
+    ("front-end libraries copied into a web app's static files", {
+        "OmniDB_app/static/OmniDB_app/lib/cytoscape/klay.js": "    var socket = new WebSocket(url);\n",
+        "app/static/js/libs/ace/mode-autohotkey.js": "var keywords = 'A_AppData|A_AppDataCommon|a_data_dir';\n"}),
+    ("a database's own data directory, managed by a database service's guest agent", {
+        "trove/guestagent/datastore/manager.py": "    def build_log_file_name(self, log_name, owner, datastore_dir=None):\n"}),
+    ("a vendor's domain in a proxied URL's path, after the placeholder for the proxy's host", {
+        "app/proxy.py": 'UPSTREAM = f"https://{proxy_host}/mixpanel.com/track"\n'}),
+    ("a scoped package's types for a backend, imported for types only", {
+        "src/types.ts": "import type { RedisOptions } from '@fastify/redis'\n"}),
+    ("a provider id for a local server that speaks OpenAI's API", {
+        "app/settings.py": 'MODEL_PROVIDER = "openai_like"\nmodel_provider = "ollama"\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

@@ -31,6 +31,10 @@ BUNDLED_LIBRARY_DIRS = ("lib/Cake", "wp-includes/SimplePie")
 # Libraries shipped as one file and copied in whole: Bottle's bottle.py (pypiserver keeps
 # it in bottle_wrapper/, with server adapters for every WSGI and Socket.IO server).
 BUNDLED_LIBRARY_FILES = frozenset({"bottle.py"})
+# A web app's front-end libraries, copied into its static assets: OmniDB's
+# static/OmniDB_app/lib/ (Ace's editor modes, Cytoscape's layouts), OctoPrint's
+# static/js/lib/. Only below a static/ directory: a package's own lib/ is its code.
+STATIC_LIBRARY_DIRS = frozenset({"lib", "libs"})
 GENERATED_DIRS = frozenset({
     "dist", "build", "out", ".next", "_next", ".nuxt", ".svelte-kit", ".output", "coverage", "target", "bin", "obj",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".nox", ".gradle", ".terraform", ".cache",
@@ -204,6 +208,8 @@ def _directory_reason(directory: str) -> tuple[str, str] | None:
             return "vendored", directory[: at + len(bundled)] + "/"
     for i, part in enumerate(parts):
         if part in VENDOR_DIRS or part.lower() in VENDOR_DIRS_ANY_CASE:
+            return "vendored", "/".join(parts[: i + 1]) + "/"
+        if part in STATIC_LIBRARY_DIRS and "static" in parts[:i]:
             return "vendored", "/".join(parts[: i + 1]) + "/"
         if part in GENERATED_DIRS:
             return "generated", "/".join(parts[: i + 1]) + "/"
