@@ -223,7 +223,10 @@ _PEAR_DRIVER_CLASS = (
 # package, which the import rules know), whole or before an underscore (`sqlite_lock`).
 # Not a schema that only describes the protocol: FastStream's AsyncAPI
 # `specification...schema.bindings.sqs` models an SQS channel for documents it writes.
-_NOT_A_SCHEMA = r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
+_NOT_A_SCHEMA = (r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
+                 # nor django.contrib.postgres's helpers, which backends for other databases
+                 # borrow (django-clickhouse-backend's array fields import its validators)
+                 r"(?!django\.contrib\.postgres\.(?:utils|validators)\b)")
 _DRIVER_MODULE = (
     r"^\s*from\s+" + _NOT_A_SCHEMA + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"

@@ -957,6 +957,15 @@ REAL_USAGE = [
     ("lib/store.js", "const { RedisServiceFactory } = (0, core_1.safeRequire)('@midwayjs/redis');\n",
      "redis", "redis.call.driver_subpath"),
     ("lib/loader.js", "const pg = (0, util_1.tryRequire)('pg');\n", "postgres", "postgres.import.javascript"),
+    # a script with no suffix, known by its shebang; Slack's Socket Mode client; matrix-nio's
+    # long-poll loop
+    ("usr/sbin/usbrelayd", "#! /usr/bin/python3\nimport paho.mqtt.client as mqtt\n", "mqtt", "mqtt.import.python"),
+    ("synapse_s3_storage_provider-1.7.0.data/scripts/s3_media_upload", "#!/usr/bin/env python\nimport sqlite3\n",
+     "sqlite", "sqlite.import.python"),
+    ("slackv3/slackv3.py", "    from slack_sdk.socket_mode import SocketModeClient\n", "websockets",
+     "websockets.import.python"),
+    ("matrix_reminder_bot/main.py", "        await client.sync_forever(timeout=30000, full_state=True)\n", "polling",
+     "polling.call.api_long_poll"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1418,6 +1427,15 @@ TRAPS = [
         "src/types.ts": "import type { RedisOptions } from '@fastify/redis'\n"}),
     ("a provider id for a local server that speaks OpenAI's API", {
         "app/settings.py": 'MODEL_PROVIDER = "openai_like"\nmodel_provider = "ollama"\n'}),
+    ("a backend for another database borrowing django.contrib.postgres's helpers", {
+        "clickhouse_backend/models/fields/array.py": (
+            "from django.contrib.postgres.utils import prefix_validation_error\n"
+            "from django.contrib.postgres.validators import ArrayMaxLengthValidator\n")}),
+    ("files with no suffix that are not scripts the rules read", {
+        "scripts/NOTES": "import redis\nrequire('pg')\n", "scripts/deploy": "#!/bin/sh\nimport redis\n",
+        "debian/copyright": "Files: redis/*\nimport redis\n"}),
+    ("an app's own route at Auth0's logout path, registered with its handler", {
+        "mautrix_signal/web/provisioning_api.py": '        self.app.router.add_post("/v2/logout", self.logout)\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

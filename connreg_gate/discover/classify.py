@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -257,7 +258,34 @@ def file_class(path: str) -> str | None:
     if lower in ("dockerfile", "procfile", "containerfile") or lower.startswith("dockerfile.") \
             or lower.endswith(".dockerfile"):
         return "config"
+    if "." not in name and lower not in NOT_SCRIPTS and not lower.startswith(("license", "licence", "copying")):
+        return SCRIPT
     return None
+
+
+# An executable script with no suffix (motion's usbrelayd in sbin/, a wheel's
+# .data/scripts/s3_media_upload): its language is read off its first line, once the scanner
+# has it (see script_language). Names that are never scripts are not opened.
+SCRIPT = "script"
+NOT_SCRIPTS = frozenset({
+    "readme", "authors", "contributors", "changelog", "changes", "news", "notice", "copyright", "todo", "thanks",
+    "makefile", "gnumakefile", "metadata", "record", "wheel", "installer", "requested", "pkg-info", "manifest",
+    "version", "codeowners", "owners", "vagrantfile", "rakefile", "gemfile", "brewfile", "podfile", "jenkinsfile",
+    "cname", "head", "config", "description", "hosts", "caddyfile", "justfile", "tiltfile", "berksfile",
+})
+_SHEBANG_RE = re.compile(rb"#![ \t]*\S*?(?:/env(?:[ \t]+-\S+)*[ \t]+)?(?:\S*/)?"
+                         rb"(python|pypy|node|nodejs|deno|bun|ruby|php)[\d.]*(?:[ \t]|$)")
+_SCRIPT_LANGUAGES = {b"python": "python", b"pypy": "python", b"node": "javascript", b"nodejs": "javascript",
+                     b"deno": "javascript", b"bun": "javascript", b"ruby": "ruby", b"php": "php"}
+
+
+def script_language(raw: bytes) -> str | None:
+    """The language a suffix-less script's shebang names (``#!/usr/bin/env python3``,
+    ``#!/usr/bin/node``), or None: then the file is not read as code."""
+    if not raw.startswith(b"#!"):
+        return None
+    m = _SHEBANG_RE.match(raw, 0, raw.find(b"\n") if b"\n" in raw[:200] else 200)
+    return _SCRIPT_LANGUAGES[m.group(1)] if m else None
 
 
 def _in_locale_directory(path: str) -> bool:

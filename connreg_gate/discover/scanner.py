@@ -509,6 +509,10 @@ def _scan_batch(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
             raw = _read(base + rel, rel, options, skipped)
             if raw is None:
                 continue
+        if cls == classify.SCRIPT:
+            cls = classify.script_language(raw)
+            if cls is None:  # a suffix-less file that is not a script the rules read
+                continue
         if b"\0" in raw[:_BINARY_SNIFF]:
             skipped.append(("binary", rel))
             continue
@@ -542,7 +546,7 @@ def _run_forked(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
     import pickle
     import struct
 
-    for cls in {c for _, c in items}:
+    for cls in {c for _, c in items} - {classify.SCRIPT}:
         matchers.automaton(cls)
     # Every chunk number is written before forking, so no child holds the pipe's write
     # end open; a pipe holds 64 KiB, so on huge trees a unit of work is several chunks
