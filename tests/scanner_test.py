@@ -966,6 +966,11 @@ REAL_USAGE = [
      "websockets.import.python"),
     ("matrix_reminder_bot/main.py", "        await client.sync_forever(timeout=30000, full_state=True)\n", "polling",
      "polling.call.api_long_poll"),
+    # an AWS client's service named in a dict of its arguments (aioboto3), and LlamaIndex's
+    # Cohere reranker
+    ("metagpt/utils/s3.py", '        self.auth_config = {\n            "service_name": "s3",\n        }\n', "s3", "s3.call.1"),
+    ("metagpt/rag/factories/ranker.py", "    from llama_index.postprocessor.cohere_rerank import CohereRerank\n", "cohere",
+     "cohere.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1393,7 +1398,8 @@ TRAPS = [
     ("a provider's name after OAuth in prose, and OAuth's org path on another service's own host", {
         "docs/setup.py": "# Configure OAuth: Okta, Auth0 or Cognito\nOAUTH_PROVIDERS = ['github']\n",
         "backends/coursera.py": 'ACCESS_TOKEN_URL = "https://accounts.coursera.org/oauth2/v1/token"\n',
-        "auth/google.py": 'USERINFO = "https://www.googleapis.com/oauth2/v1/userinfo"\n'}),
+        "auth/google.py": 'USERINFO = "https://www.googleapis.com/oauth2/v1/userinfo"\n',
+        "oauthenticator/google.py": '        return f"{self.google_api_url}/oauth2/v1/userinfo"\n'}),
     ("a command named like a database's client that is not one", {"cli/main.py":
      "subcommand = 'migrate'\ncommands = ['psql']  # names the docs mention\n"}),
     ("an uploaded file held in memory, and a URL tested for the web", {"app/upload.py": (
