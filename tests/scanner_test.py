@@ -971,6 +971,14 @@ REAL_USAGE = [
     ("metagpt/utils/s3.py", '        self.auth_config = {\n            "service_name": "s3",\n        }\n', "s3", "s3.call.1"),
     ("metagpt/rag/factories/ranker.py", "    from llama_index.postprocessor.cohere_rerank import CohereRerank\n", "cohere",
      "cohere.import.python"),
+    # AWS SDK v2 clients compiled from an ES import, by TypeScript and by Babel
+    ("src/services/minio.js", "        return new aws_sdk_1.default.S3(__assign({ endpoint: this.endpoint_ }));\n", "s3",
+     "s3.call.aws_sdk_v2"),
+    ("services/digital-ocean.js", '      var s3 = new _awsSdk["default"].S3();\n', "s3", "s3.call.aws_sdk_v2"),
+    ("lib/queue.js", "const sqs = new aws_sdk_1.default.SQS({ region });\n", "sqs", "sqs.call.aws_sdk_v2"),
+    # a module for S3, imported by its path
+    ("airflow/providers/mysql/transfers/s3_to_mysql.py", "from airflow.providers.amazon.aws.hooks.s3 import S3Hook\n",
+     "s3", "s3.call.driver_module"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
