@@ -979,6 +979,9 @@ REAL_USAGE = [
     # a module for S3, imported by its path
     ("airflow/providers/mysql/transfers/s3_to_mysql.py", "from airflow.providers.amazon.aws.hooks.s3 import S3Hook\n",
      "s3", "s3.call.driver_module"),
+    # PHP's old mysql extension
+    ("drawgantt-svg/drawgantt-svg.php", '<?php\n$this->handler = mysql_connect("$server:$port", $user, $password);\n', "mysql",
+     "mysql.call.1"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
