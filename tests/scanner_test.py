@@ -982,6 +982,9 @@ REAL_USAGE = [
     # PHP's old mysql extension
     ("drawgantt-svg/drawgantt-svg.php", '<?php\n$this->handler = mysql_connect("$server:$port", $user, $password);\n', "mysql",
      "mysql.call.1"),
+    # GCS through gcloud-aio's asyncio client
+    ("mistralai/extra/workflows/encoding/storage/_gcs.py", "from gcloud.aio.storage import Storage\n", "gcs",
+     "gcs.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1453,6 +1456,8 @@ TRAPS = [
         "debian/copyright": "Files: redis/*\nimport redis\n"}),
     ("an app's own route at Auth0's logout path, registered with its handler", {
         "mautrix_signal/web/provisioning_api.py": '        self.app.router.add_post("/v2/logout", self.logout)\n'}),
+    ("an output file streamed over HTTP, named like a class that writes files", {
+        "replicate/helpers.py": "class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):\n    pass\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
