@@ -284,7 +284,8 @@ def script_language(raw: bytes) -> str | None:
     ``#!/usr/bin/node``), or None: then the file is not read as code."""
     if not raw.startswith(b"#!"):
         return None
-    m = _SHEBANG_RE.match(raw, 0, raw.find(b"\n") if b"\n" in raw[:200] else 200)
+    end = raw.find(b"\n", 0, 200)  # the first line, or its first 200 bytes
+    m = _SHEBANG_RE.match(raw, 0, end if end >= 0 else 200)
     return _SCRIPT_LANGUAGES[m.group(1)] if m else None
 
 
