@@ -985,6 +985,14 @@ REAL_USAGE = [
     # GCS through gcloud-aio's asyncio client
     ("mistralai/extra/workflows/encoding/storage/_gcs.py", "from gcloud.aio.storage import Storage\n", "gcs",
      "gcs.import.python"),
+    # SQLite on Android: Room's database, the platform's own classes, and Room as a Gradle dependency
+    ("android/src/main/kotlin/org/asyncstorage/legacy_storage/LegacyStorageSupplier.kt",
+     "package org.asyncstorage.legacy_storage\nimport androidx.room.Room\n\nval db = Room.databaseBuilder(context, StorageDb::class.java, NAME)\n",
+     "sqlite", "sqlite.import.java"),
+    ("android/src/main/java/org/pgsqlite/SQLitePlugin.java",
+     "package org.pgsqlite;\n\nimport android.database.sqlite.SQLiteDatabase;\n", "sqlite", "sqlite.import.java"),
+    ("android/build.gradle", 'dependencies {\n    implementation "androidx.room:room-runtime:$room_version"\n}\n', "sqlite",
+     "sqlite.dependency.maven"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
