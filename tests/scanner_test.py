@@ -993,6 +993,11 @@ REAL_USAGE = [
      "package org.pgsqlite;\n\nimport android.database.sqlite.SQLiteDatabase;\n", "sqlite", "sqlite.import.java"),
     ("android/build.gradle", 'dependencies {\n    implementation "androidx.room:room-runtime:$room_version"\n}\n', "sqlite",
      "sqlite.dependency.maven"),
+    # Firebase's ID tokens verified on an edge runtime (Hono's middleware), by import and by dependency
+    ("packages/firebase-auth/src/index.js", 'import { Auth, WorkersKVStoreSingle } from "firebase-auth-cloudflare-workers";\n', "firebase-auth",
+     "firebase-auth.import.javascript"),
+    ("packages/firebase-auth/package.json", '{"name": "@hono/firebase-auth", "dependencies": {"firebase-auth-cloudflare-workers": "^2.0.6"}}\n',
+     "firebase-auth", "firebase-auth.dependency.npm"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
