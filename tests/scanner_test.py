@@ -998,6 +998,14 @@ REAL_USAGE = [
      "firebase-auth.import.javascript"),
     ("packages/firebase-auth/package.json", '{"name": "@hono/firebase-auth", "dependencies": {"firebase-auth-cloudflare-workers": "^2.0.6"}}\n',
      "firebase-auth", "firebase-auth.dependency.npm"),
+    # Neo4j from Ruby: neo4j-core's session opened without a require of its own, and a branch on
+    # the store in use (Database Cleaner)
+    ("lib/database_cleaner/neo4j/base.rb",
+     "def session\n  @session ||= ::Neo4j::Session.open(db_type, db_path, db_params)\nend\n", "neo4j",
+     "neo4j.call.ruby_session"),
+    ("lib/database_cleaner/configuration.rb", "case symbol\nwhen :redis\n  DatabaseCleaner::Redis\nwhen :neo4j\n  DatabaseCleaner::Neo4j\nend\n",
+     "neo4j", "neo4j.call.driver_check"),
+    ("app/models/user.rb", "require 'neo4j'\n\nclass User\n  include Neo4j::ActiveNode\nend\n", "neo4j", "neo4j.import.ruby"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
