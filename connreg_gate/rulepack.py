@@ -200,6 +200,9 @@ _DRIVER_CLASS = (
     # or named for it alone, as a per-database layer is: HOMER's `namespace Database\Layer;
     # class sqlite {`
     r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|$))"
+    # but not a TypedDict, which only describes a dict's keys: E2B's catalog of MCP servers
+    # types each one's settings (`class Redis(TypedDict, closed=True):`, `class Okta(...)`)
+    r"(?!\s*\(\s*(?:typing\.)?TypedDict\b)"
 )
 # The role first and the database last: rate-limiter-flexible's `class RateLimiterDynamo`,
 # Keyv's `class KeyvRedis`.

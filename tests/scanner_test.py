@@ -1006,6 +1006,10 @@ REAL_USAGE = [
     ("lib/database_cleaner/configuration.rb", "case symbol\nwhen :redis\n  DatabaseCleaner::Redis\nwhen :neo4j\n  DatabaseCleaner::Neo4j\nend\n",
      "neo4j", "neo4j.call.driver_check"),
     ("app/models/user.rb", "require 'neo4j'\n\nclass User\n  include Neo4j::ActiveNode\nend\n", "neo4j", "neo4j.import.ruby"),
+    # Perplexity's key under LiteLLM's name for it, in a map of provider kinds to variables
+    ("agenta/sdk/engines/running/runners/daytona.py",
+     'PROVIDER_ENV = {\n    "groq": "GROQ_API_KEY",\n    "perplexityai": "PERPLEXITYAI_API_KEY",\n}\n', "perplexity",
+     "perplexity.env"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1479,6 +1483,12 @@ TRAPS = [
         "mautrix_signal/web/provisioning_api.py": '        self.app.router.add_post("/v2/logout", self.logout)\n'}),
     ("an output file streamed over HTTP, named like a class that writes files", {
         "replicate/helpers.py": "class FileOutput(httpx.SyncByteStream, httpx.AsyncByteStream):\n    pass\n"}),
+    ("a catalog of MCP servers typing each one's settings as a TypedDict", {"e2b/sandbox/mcp.py": (
+        "from typing_extensions import TypedDict\n\n\nclass Redis(TypedDict, closed=True):\n    url: str\n\n\n"
+        "class Mongodb(TypedDict, total=False):\n    mdbMcpConnectionString: str\n")}),
+    ("the data a package ships beside its own code", {
+        "agenta/sdk/agents/model_catalog.py": 'from pathlib import Path\n\n_DATA_DIR = Path(__file__).parent / "data"\n',
+        "lib/catalog.js": "const dataDir = path.join(__dirname, 'data');\n"}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
