@@ -197,6 +197,9 @@ _DRIVER_CLASS = (
     r"\b(?:class|type)\s+(?:NAMES)\w*?(?:Delegate|Dialect|Incrementer|Platform|Grammar|Processor|Connector|Connection"
     r"|Adapter|Driver|Builder|Store|Storage|Backend|Engine|Repository|Proxy|Client|Queue|Broker|Transport|Database"
     r"|Collector)\b"
+    # not an exception named after an error condition: Psycopg's SQLSTATE classes
+    # (`class SqlserverRejectedEstablishmentOfSqlconnection(OperationalError,`)
+    r"(?!\s*\(\s*[\w.]*(?:Error|Exception)\s*[,)])"
     # or named for it alone, as a per-database layer is: HOMER's `namespace Database\Layer;
     # class sqlite {`
     r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|$))"
@@ -625,6 +628,9 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                              # grants are spelled (http://auth0.com/oauth/grant-type/mfa-otp,
                              # in Okta's SDKs as well): an identifier nothing connects to
                              r"(?!/oauth/grant-type/)"
+                             # nor an XML namespace's dated URI (S3's API schema,
+                             # {http://s3.amazonaws.com/doc/2006-03-01/}, in GCS's XML upload)
+                             r"(?!/doc/\d{4}-\d\d-\d\d/)"
                              # nor, for object storage, a link to a public file in a bucket
                              # (RSS-Bridge's favicon at s3.amazonaws.com/unode1/...png): the
                              # browser fetches it; the app stores nothing there

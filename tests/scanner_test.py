@@ -1489,6 +1489,13 @@ TRAPS = [
     ("the data a package ships beside its own code", {
         "agenta/sdk/agents/model_catalog.py": 'from pathlib import Path\n\n_DATA_DIR = Path(__file__).parent / "data"\n',
         "lib/catalog.js": "const dataDir = path.join(__dirname, 'data');\n"}),
+    ("SQLSTATE exception classes named like a database's connection", {"psycopg/errors.py": (
+        "class SqlserverRejectedEstablishmentOfSqlconnection(OperationalError,\n"
+        "    code='08004', name='SQLSERVER_REJECTED_ESTABLISHMENT_OF_SQLCONNECTION'):\n    pass\n")}),
+    ("PostgREST's client is HTTP to a REST server, not PostgreSQL", {
+        "requirements.txt": "httpx\npostgrest==2.20.0\n"}),
+    ("an XML namespace URI on S3's host, in another store's S3-compatible upload", {
+        "google/cloud/storage/_media/_upload.py": '_S3_COMPAT_XML_NAMESPACE = "{http://s3.amazonaws.com/doc/2006-03-01/}"\n'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",

@@ -337,9 +337,10 @@ _NOT_A_CLIENT_RE = regex_cache.compile(r"^@types/|^types-|(?:^|[-_./@])(?:mock|m
                               r"|in-memory)(?:$|[-_./@])")
 
 
-# Name parts that start with a provider's word but are ordinary words: YourKit's
-# yjp-controller-api-redist is not Redis.
-_NOT_A_PROVIDER_PARTS = frozenset({"redist", "redistributable", "redistributables"})
+# Name parts that start with a provider's word but are ordinary words or other things:
+# YourKit's yjp-controller-api-redist is not Redis, and PostgREST's clients (Supabase's
+# postgrest, postgrest-js) speak HTTP to a REST server, not PostgreSQL's protocol.
+_NOT_A_PROVIDER_PARTS = frozenset({"redist", "redistributable", "redistributables", "postgrest"})
 _NAME_PART_RE = regex_cache.compile(r"[^-_./@:]*")
 
 
