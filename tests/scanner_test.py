@@ -1010,6 +1010,10 @@ REAL_USAGE = [
     ("agenta/sdk/engines/running/runners/daytona.py",
      'PROVIDER_ENV = {\n    "groq": "GROQ_API_KEY",\n    "perplexityai": "PERPLEXITYAI_API_KEY",\n}\n', "perplexity",
      "perplexity.env"),
+    # Supabase's clients: the API version header they send, and Supabase Auth's client imported on its own
+    ("supabase_auth/constants.py", 'API_VERSION_HEADER_NAME = "X-Supabase-Api-Version"\n', "supabase",
+     "supabase.call.api_version_header"),
+    ("app/auth.py", "from supabase_auth import SyncGoTrueClient\n", "supabase", "supabase.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
