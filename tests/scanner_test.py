@@ -1014,6 +1014,10 @@ REAL_USAGE = [
     ("supabase_auth/constants.py", 'API_VERSION_HEADER_NAME = "X-Supabase-Api-Version"\n', "supabase",
      "supabase.call.api_version_header"),
     ("app/auth.py", "from supabase_auth import SyncGoTrueClient\n", "supabase", "supabase.import.python"),
+    # Firebase's sign-in calls, modular and namespaced
+    ("src/pages/login.js", "const result = await signInWithPopup(auth, provider);\n", "firebase-auth", "firebase-auth.call"),
+    ("public/js/login.js", "firebase.auth().signInWithRedirect(provider).then(() => { done(); });\n", "firebase-auth",
+     "firebase-auth.call"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1500,6 +1504,9 @@ TRAPS = [
         "requirements.txt": "httpx\npostgrest==2.20.0\n"}),
     ("an XML namespace URI on S3's host, in another store's S3-compatible upload", {
         "google/cloud/storage/_media/_upload.py": '_S3_COMPAT_XML_NAMESPACE = "{http://s3.amazonaws.com/doc/2006-03-01/}"\n'}),
+    ("another identity SDK defining a sign-in method named like Firebase's", {"cjs/oidc/mixin/index.js": (
+        "class OktaAuth {\n    async signInWithRedirect(opts = {}) {\n        return this.token.getWithRedirect(opts);\n    }\n"
+        "    signInWithCredentials(opts) {\n        return this.idx.authenticate(opts);\n    }\n}\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
