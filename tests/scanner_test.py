@@ -1507,6 +1507,9 @@ TRAPS = [
     ("another identity SDK defining a sign-in method named like Firebase's", {"cjs/oidc/mixin/index.js": (
         "class OktaAuth {\n    async signInWithRedirect(opts = {}) {\n        return this.token.getWithRedirect(opts);\n    }\n"
         "    signInWithCredentials(opts) {\n        return this.idx.authenticate(opts);\n    }\n}\n")}),
+    ("a limit on disk storage, a numeric field of an account's claims", {"v2/account_claims.go": (
+        "package jwt\n\ntype JetStreamLimits struct {\n\tMemoryStorage int64 `json:\"mem_storage,omitempty\"`\n"
+        "\tDiskStorage   int64 `json:\"disk_storage,omitempty\"`\n}\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
