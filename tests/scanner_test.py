@@ -1509,7 +1509,8 @@ TRAPS = [
         "    signInWithCredentials(opts) {\n        return this.idx.authenticate(opts);\n    }\n}\n")}),
     ("a limit on disk storage, a numeric field of an account's claims", {"v2/account_claims.go": (
         "package jwt\n\ntype JetStreamLimits struct {\n\tMemoryStorage int64 `json:\"mem_storage,omitempty\"`\n"
-        "\tDiskStorage   int64 `json:\"disk_storage,omitempty\"`\n}\n")}),
+        "\tDiskStorage   int64 `json:\"disk_storage,omitempty\"`\n}\n\n"
+        "func (l *JetStreamLimits) IsJSEnabled() bool {\n\treturn l.MemoryStorage != 0 || l.DiskStorage != 0\n}\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
