@@ -1018,6 +1018,12 @@ REAL_USAGE = [
     ("src/pages/login.js", "const result = await signInWithPopup(auth, provider);\n", "firebase-auth", "firebase-auth.call"),
     ("public/js/login.js", "firebase.auth().signInWithRedirect(provider).then(() => { done(); });\n", "firebase-auth",
      "firebase-auth.call"),
+    # Bokeh's plot on Google Maps, built by an app and defined by Bokeh
+    ("dashboards/austin.py", "from bokeh.models import GMapOptions\nfrom bokeh.plotting import gmap\n\n"
+     "p = gmap(api_key, GMapOptions(lat=30.2861, lng=-97.7394, map_type='roadmap', zoom=11))\n", "google-maps",
+     "google-maps.call.bokeh_gmap"),
+    ("bokeh/models/map_plots.py", "class GMapPlot(MapPlot):\n    api_key = Required(Bytes)\n", "google-maps",
+     "google-maps.call.bokeh_gmap"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
