@@ -232,7 +232,10 @@ _PEAR_DRIVER_CLASS = (
 _NOT_A_SCHEMA = (r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
                  # nor django.contrib.postgres's helpers, which backends for other databases
                  # borrow (django-clickhouse-backend's array fields import its validators)
-                 r"(?!django\.contrib\.postgres\.(?:utils|validators)\b)")
+                 r"(?!django\.contrib\.postgres\.(?:utils|validators)\b)"
+                 # nor a package that imitates the service: moto's and LocalStack's emulated
+                 # backends (`from moto.s3.models import s3_backends`), a mocks or fakes package
+                 r"(?!(?:moto|localstack)\.)(?![\w.]*?\b(?:mocks?|fakes?)\.)")
 _DRIVER_MODULE = (
     r"^\s*from\s+" + _NOT_A_SCHEMA + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"

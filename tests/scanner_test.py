@@ -1024,6 +1024,11 @@ REAL_USAGE = [
      "google-maps.call.bokeh_gmap"),
     ("bokeh/models/map_plots.py", "class GMapPlot(MapPlot):\n    api_key = Required(Bytes)\n", "google-maps",
      "google-maps.call.bokeh_gmap"),
+    # SQL Server through ODBC: the connection string names its driver
+    ("awswrangler/sqlserver.py", 'conn_str = (\n    f"DRIVER={{ODBC Driver {odbc_driver_version} for SQL Server}};"\n'
+     '    f"SERVER={host},{port};DATABASE={dbname};"\n)\nreturn pyodbc.connect(conn_str)\n', "mssql", "mssql.call.odbc_driver"),
+    ("Data/Db.cs", 'var cs = "DRIVER={SQL Server};SERVER=db01;DATABASE=sales;Trusted_Connection=yes";\n', "mssql",
+     "mssql.call.odbc_driver"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1517,6 +1522,9 @@ TRAPS = [
         "package jwt\n\ntype JetStreamLimits struct {\n\tMemoryStorage int64 `json:\"mem_storage,omitempty\"`\n"
         "\tDiskStorage   int64 `json:\"disk_storage,omitempty\"`\n}\n\n"
         "func (l *JetStreamLimits) IsJSEnabled() bool {\n\treturn l.MemoryStorage != 0 || l.DiskStorage != 0\n}\n")}),
+    ("an AWS emulator importing its own imitations of the services", {"moto/backends.py": (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from moto.s3.models import S3Backend\n"
+        "    from moto.sqs.models import SQSBackend\n    from moto.kafka.models import KafkaBackend\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
