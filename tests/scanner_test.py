@@ -1029,6 +1029,8 @@ REAL_USAGE = [
      '    f"SERVER={host},{port};DATABASE={dbname};"\n)\nreturn pyodbc.connect(conn_str)\n', "mssql", "mssql.call.odbc_driver"),
     ("Data/Db.cs", 'var cs = "DRIVER={SQL Server};SERVER=db01;DATABASE=sales;Trusted_Connection=yes";\n', "mssql",
      "mssql.call.odbc_driver"),
+    ("etl/load.py", 'conn = pyodbc.connect("Driver={ODBC Driver 18 for SQL Server};Server=tcp:sql01,1433;Database=dw")\n',
+     "mssql", "mssql.call.odbc_driver"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
