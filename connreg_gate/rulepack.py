@@ -43,6 +43,11 @@ def _escaped_alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in words)
 
 
+# A helper named for loading an optional module, also as compiled TypeScript calls it:
+# tryRequire('pg'), Midway's `(0, core_1.safeRequire)('@midwayjs/redis')`.
+_SAFE_REQUIRE = r"\b(?:try|optional|lazy|safe)Require\)?\s*\(\s*"
+
+
 def _js(modules: list[str]) -> str:
     # One quote group for every module: with one template per module joined by "|",
     # each copy's \1 named the first copy's group, so only the first module matched.
@@ -55,7 +60,7 @@ def _js(modules: list[str]) -> str:
     return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*"""
             r"""|\bpackage\s*:\s*"""
             r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
-            r"""|\b(?:try|optional|lazy|safe)Require\)?\s*\(\s*|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""
+            r"""|""" + _SAFE_REQUIRE + r"""|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""
             + _alternation([re.escape(m) for m in modules]) + r"""(?:/[^'"`]*)?\1""")
 
 
@@ -227,9 +232,10 @@ _PEAR_DRIVER_CLASS = (
 # `import cloudkitty.storage.v2.elasticsearch`, the app's own `from .storage.mongodb import`.
 # The name is a later part of the path (never the first: that is the driver's own
 # package, which the import rules know), whole or before an underscore (`sqlite_lock`).
-# Not a schema that only describes the protocol: FastStream's AsyncAPI
-# `specification...schema.bindings.sqs` models an SQS channel for documents it writes.
-_NOT_A_SCHEMA = (r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
+# Not a path that only describes or imitates the service: a schema of the protocol
+# (FastStream's AsyncAPI `specification...schema.bindings.sqs` models an SQS channel for
+# documents it writes),
+_NOT_THE_SERVICE_PATH = (r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
                  # nor django.contrib.postgres's helpers, which backends for other databases
                  # borrow (django-clickhouse-backend's array fields import its validators)
                  r"(?!django\.contrib\.postgres\.(?:utils|validators)\b)"
@@ -237,9 +243,9 @@ _NOT_A_SCHEMA = (r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
                  # backends (`from moto.s3.models import s3_backends`), a mocks or fakes package
                  r"(?!(?:moto|localstack)\.)(?![\w.]*?\b(?:mocks?|fakes?)\.)")
 _DRIVER_MODULE = (
-    r"^\s*from\s+" + _NOT_A_SCHEMA + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
+    r"^\s*from\s+" + _NOT_THE_SERVICE_PATH + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
-    r"|^\s*import\s+" + _NOT_A_SCHEMA + r"(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?(?:\s|,|$|;)"
+    r"|^\s*import\s+" + _NOT_THE_SERVICE_PATH + r"(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?(?:\s|,|$|;)"
     # OpenStack's driver modules, named impl_<backend> and imported from their package:
     # Ceilometer's `from oslo_messaging._drivers import impl_rabbit`, TaskFlow's impl_redis
     r"|^\s*from\s+(?:\w+\.)*\w+\s+import\s+\(?\s*(?:\w+\s*,\s*)*impl_(?:NAMES)\b"
@@ -265,7 +271,7 @@ _JS_DRIVER_DIRS = [w + plural + "/" for w in _JS_DRIVER_DIR_WORDS for plural in 
 # Or a framework's package for it, scoped and named for the backend alone: Midway's
 # `(0, core_1.safeRequire)('@midwayjs/redis')`, `import fastifyRedis from '@fastify/redis'`.
 _JS_DRIVER_SUBPATH = (r"(?:^(?!\s*(?:import|export)\s+type\b)\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"]"
-                      r"|\b(?:try|optional|lazy|safe)Require\)?\s*\(\s*['\"])(?:[@\w.-]+(?:/[\w.-]+)*/(?:"
+                      r"|" + _SAFE_REQUIRE + r"['\"])(?:[@\w.-]+(?:/[\w.-]+)*/(?:"
                       + "|".join(w + "s?" for w in _JS_DRIVER_DIR_WORDS) + r")/|@[\w.-]+/)(?:NAMES)(?:\.[cm]?js)?['\"]")
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
