@@ -1031,6 +1031,11 @@ REAL_USAGE = [
      "mssql.call.odbc_driver"),
     ("etl/load.py", 'conn = pyodbc.connect("Driver={ODBC Driver 18 for SQL Server};Server=tcp:sql01,1433;Database=dw")\n',
      "mssql", "mssql.call.odbc_driver"),
+    # a program in bin/, as a Debian package installs one (patator) or a project keeps its
+    # scripts (Rails' bin/setup, a Node CLI's bin/cli.js)
+    ("usr/bin/patator", "#!/usr/bin/python3\n  from smtplib import SMTP, SMTP_SSL, SMTPException\n", "smtp",
+     "smtp.import.python"),
+    ("bin/worker.js", "const { Queue } = require('bullmq');\n", "bullmq", "bullmq.import.javascript"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1700,6 +1705,23 @@ def test_skipped_files_are_counted(tmp_path, rules):
     skipped = {(s.path, s.reason, s.files) for s in result.skipped}
     assert skipped == {("node_modules/", "vendored", 2), ("big.py", "too_large", 1), ("data.py", "binary", 1),
                        ("yarn.lock", "lockfile", 1), ("dist/", "generated", 1)}
+
+
+def test_build_output_in_bin_stays_skipped_but_its_scripts_are_read(tmp_path, rules):
+    result = run(tmp_path, {
+        # .NET's build output copies the app's settings; Eclipse's copies resources
+        "src/Api/bin/Debug/net8.0/appsettings.json": '{"ConnectionStrings": {"Db": "Host=db;Database=app"}}',
+        "src/Api/bin/Release/net8.0/wwwroot/js/site.js": "require('stripe')",
+        "bin/config/application.properties": "spring.datasource.url=jdbc:postgresql://db/app\n",
+        "bin/obj/worker.py": "import redis\n",
+        # a virtual environment, whatever its name, holds every installed package's scripts
+        "env/pyvenv.cfg": "home = /usr/bin\n", "env/bin/celery": "#!/usr/bin/python3\nfrom celery.__main__ import main\n",
+        "bin/notify": "#!/usr/bin/env ruby\nrequire 'twilio-ruby'\n",
+    }, rules)
+    assert providers(result) == ["twilio"]
+    skipped = {(s.path, s.reason) for s in result.skipped}
+    assert ("src/Api/bin/", "generated") in skipped and ("bin/", "generated") in skipped
+    assert ("env/", "vendored") in skipped
 
 
 def test_symlink_loop_and_unreadable_do_not_crash(tmp_path, rules):

@@ -129,6 +129,10 @@ _RELEASE_MARKERS = frozenset({"license", "license.txt", "license.md", "copying",
 # configured to be: nbviewer's static/components/reveal.js holds reveal.js's own
 # package.json and demo page.
 _BOWER_MARKER = ".bower.json"
+# A Python virtual environment, whatever its name (env/, py311/): its bin/ holds the
+# entry-point scripts of every package installed in it.
+_VENV_MARKER = "pyvenv.cfg"
+_DIRECTORY_MARKERS = (_BOWER_MARKER, _VENV_MARKER)
 # A listing with this few directories is a pre-commit run's staged files, which may not
 # include the marker: each directory is then looked at on disk.
 _FEW_DIRECTORIES = 256
@@ -136,15 +140,15 @@ _FEW_DIRECTORIES = 256
 
 def bundled_release_dirs(paths: Iterable[str], root: Path | None = None) -> frozenset[str]:
     """Directories (relative to the scan root, never the root itself) that hold another
-    project's unpacked release, or a package Bower installed. The marker is looked for
-    among ``paths``, and, with a ``root``, on disk too: pre-commit passes only the staged
-    files, not the licence."""
+    project's unpacked release, a package Bower installed, or a virtual environment. The
+    marker is looked for among ``paths``, and, with a ``root``, on disk too: pre-commit
+    passes only the staged files, not the licence."""
     found = set()
     directories = set()
     for path in paths:
         directory, _, name = path.rpartition("/")
         lower = name.lower()
-        if directory and (lower == _BOWER_MARKER or (
+        if directory and (lower in _DIRECTORY_MARKERS or (
                 _is_release_marker(lower) and _RELEASE_DIR_RE.fullmatch(directory.rpartition("/")[2]))):
             found.add(directory)
         directories.add(directory)
@@ -157,7 +161,7 @@ def bundled_release_dirs(paths: Iterable[str], root: Path | None = None) -> froz
                 ancestors.add(directory)
                 directory = directory.rpartition("/")[0]
         for directory in sorted(ancestors - found):
-            if (root / directory / _BOWER_MARKER).is_file():
+            if any((root / directory / marker).is_file() for marker in _DIRECTORY_MARKERS):
                 found.add(directory)
     candidates = set()
     seen: set[str] = set()
@@ -186,7 +190,7 @@ def skip_reason(path: str) -> tuple[str, str] | None:
     directory, _, name = path.rpartition("/")
     if directory:
         why = _directory_reason(directory)
-        if why is not None:
+        if why is not None and not _is_script_in_bin(why, directory, name):
             return why
     if name in LOCK_FILES:
         return "lockfile", path
@@ -197,6 +201,27 @@ def skip_reason(path: str) -> tuple[str, str] | None:
     if name in GENERATED_FILES or (name.endswith(_BUNDLE_EXTS) and _HASHED_BUNDLE_RE.search(name)):
         return "generated", path
     return None
+
+
+# A bin/ directory holds either build output (.NET's bin/Debug/net8.0/, Eclipse's compiled
+# classes and copied resources) or a project's scripts: Rails' bin/setup, a Node CLI's
+# bin/cli.js, the programs a Debian package installs in usr/bin/ (patator, a one-file
+# tool). Its scripts are read; everything else in it stays build output.
+_BUILD_CONFIGURATIONS = frozenset({"debug", "release"})
+_SCRIPT_EXTS = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".php", *SHELL_EXTS})
+
+
+def _is_script_in_bin(why: tuple[str, str], directory: str, name: str) -> bool:
+    bin_dir = why[1]
+    if why[0] != "generated" or not (bin_dir == "bin/" or bin_dir.endswith("/bin/")):
+        return False
+    below = directory[len(bin_dir):]
+    if below and (_directory_reason(below) is not None
+                  or any(p.lower() in _BUILD_CONFIGURATIONS for p in below.split("/"))):
+        return False
+    lower = name.lower()
+    ext = extension(lower)
+    return ext in _SCRIPT_EXTS or (not ext and "." not in name and lower not in NOT_SCRIPTS)
 
 
 @functools.lru_cache(maxsize=4096)
