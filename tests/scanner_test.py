@@ -1036,6 +1036,13 @@ REAL_USAGE = [
     ("usr/bin/patator", "#!/usr/bin/python3\n  from smtplib import SMTP, SMTP_SSL, SMTPException\n", "smtp",
      "smtp.import.python"),
     ("bin/worker.js", "const { Queue } = require('bullmq');\n", "bullmq", "bullmq.import.javascript"),
+    # boto 2's SES (web.py's mailer), the older Socket.IO client (RIPE Atlas's result
+    # streams), a data directory's path (BerryNet's collector)
+    ("web/utils.py", "        import boto.ses\n", "ses", "ses.import.python"),
+    ("ripe/atlas/cousteau/stream.py", "from socketIO_client import SocketIO, BaseNamespace\n", "websockets",
+     "websockets.import.python"),
+    ("berrynet/client/data_collector.py", "        self.data_dirpath = data_dirpath\n", "local-files",
+     "local-files.config.data_dir"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1532,6 +1539,8 @@ TRAPS = [
     ("an AWS emulator importing its own imitations of the services", {"moto/backends.py": (
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from moto.s3.models import S3Backend\n"
         "    from moto.sqs.models import SQSBackend\n    from moto.kafka.models import KafkaBackend\n")}),
+    ("a helper turning a package name into a directory path", {"com/mchange/v2/codegen/CodegenUtils.java": (
+        "    public static String packageNameToFileSystemDirPath(String packageName)\n    {\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
