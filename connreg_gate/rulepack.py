@@ -87,7 +87,10 @@ def _php_escape(m: str) -> str:
 IMPORT_TEMPLATES = {
     "python": _py,
     "javascript": _js,
-    "go": lambda ms: r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"' + _alternation([re.escape(m) for m in ms]) + r'(?:/[^"]*)?"',
+    # not a driver's BSON package alone (gomaasapi's test service encodes with mgo's bson,
+    # as a Python app may `import bson` without pymongo): it serialises, it does not connect
+    "go": lambda ms: (r'^\s*(?:import\s+)?(?:[\w.]+\s+)?"' + _alternation([re.escape(m) for m in ms])
+                      + r'(?:/(?!bson(?:/|"))[^"]*)?"'),
     "java": lambda ms: r"^\s*import\s+(?:static\s+)?" + _alternation([re.escape(m) for m in ms]) + r"(?:\.|;|\s|$)",
     "ruby": lambda ms: r"""^\s*require\s*\(?\s*['"]""" + _alternation([re.escape(m) for m in ms]) + r"""(?:/[^'"]*)?['"]""",
     "php": lambda ms: r"^\s*use\s+\\?" + _alternation([_php_escape(m) for m in ms]) + r"(?:\\|;|\s|,)",

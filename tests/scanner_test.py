@@ -1043,6 +1043,9 @@ REAL_USAGE = [
      "websockets.import.python"),
     ("berrynet/client/data_collector.py", "        self.data_dirpath = data_dirpath\n", "local-files",
      "local-files.config.data_dir"),
+    # a Go driver's packages other than its BSON one still count
+    ("store/rootkey.go", 'import (\n\t"gopkg.in/mgo.v2/bson"\n\tmgo "gopkg.in/mgo.v2"\n)\n', "mongodb",
+     "mongodb.import.go"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1539,6 +1542,9 @@ TRAPS = [
     ("an AWS emulator importing its own imitations of the services", {"moto/backends.py": (
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from moto.s3.models import S3Backend\n"
         "    from moto.sqs.models import SQSBackend\n    from moto.kafka.models import KafkaBackend\n")}),
+    ("a Go program encoding with a MongoDB driver's BSON package and nothing else", {"testservice.go": (
+        'package gomaasapi\n\nimport (\n\t"encoding/json"\n\n\t"gopkg.in/mgo.v2/bson"\n\t'
+        'mbson "go.mongodb.org/mongo-driver/bson/primitive"\n)\n')}),
     ("a helper turning a package name into a directory path", {"com/mchange/v2/codegen/CodegenUtils.java": (
         "    public static String packageNameToFileSystemDirPath(String packageName)\n    {\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
