@@ -1046,6 +1046,29 @@ REAL_USAGE = [
     # a Go driver's packages other than its BSON one still count
     ("store/rootkey.go", 'import (\n\t"gopkg.in/mgo.v2/bson"\n\tmgo "gopkg.in/mgo.v2"\n)\n', "mongodb",
      "mongodb.import.go"),
+    # Architect's runtime on AWS: tables in DynamoDB (Remix's session storage, compiled),
+    # events on SNS, queues on SQS, WebSocket pushes; and aws-lite's plugins loaded on demand
+    ("sessions/arcTableSessionStorage.js", '      let tables = await arc__default["default"].tables();\n',
+     "dynamodb", "dynamodb.call.architect_tables"),
+    ("src/http/post-order/index.mjs", "  await arc.events.publish({ name: 'order-placed', payload })\n", "sns",
+     "sns.call.architect_events"),
+    ("src/http/post-job/index.mjs", "  await arc.queues.publish({ name: 'resize', payload: { key } })\n", "sqs",
+     "sqs.call.architect_queues"),
+    ("src/ws/default/index.mjs", "  await arc.ws.send({ id: connectionId, payload: { ok: true } })\n", "websockets",
+     "websockets.call.framework_handler"),
+    ("src/events/publish.js", "    plugins: [ import('@aws-lite/sns'), import('@aws-lite/sqs') ],\n", "sns",
+     "sns.import.javascript"),
+    ("src/ws/index.js", "      plugins: [ import('@aws-lite/apigatewaymanagementapi') ],\n", "websockets",
+     "websockets.import.javascript"),
+    # a WebSocket route in h3, Nitro or Nuxt, and crossws under them; Sails' disk adapter
+    ("server/routes/_ws.ts", "export default defineWebSocketHandler({\n  open(peer) { peer.send('hi') },\n});\n",
+     "websockets", "websockets.call.framework_handler"),
+    ("runtime/node-server.mjs", 'import wsAdapter from "crossws/adapters/node";\n', "websockets",
+     "websockets.import.javascript"),
+    ("lib/private/build-adapter.js", "var Datastore = require('@sailshq/nedb');\n", "local-files",
+     "local-files.import.javascript"),
+    ("chalice/app.py", "            self._client = self.session.client(\n                'apigatewaymanagementapi',\n"
+     "                endpoint_url=self._endpoint,\n            )\n", "websockets", "websockets.call.apigateway_management"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
