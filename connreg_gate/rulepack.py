@@ -276,6 +276,11 @@ _JS_DRIVER_DIRS = [w + plural + "/" for w in _JS_DRIVER_DIR_WORDS for plural in 
 _JS_DRIVER_SUBPATH = (r"(?:^(?!\s*(?:import|export)\s+type\b)\s*(?:import|export)\b[^\n]*?\bfrom\s*['\"]|\brequire\(\s*['\"]"
                       r"|" + _SAFE_REQUIRE + r"['\"])(?:[@\w.-]+(?:/[\w.-]+)*/(?:"
                       + "|".join(w + "s?" for w in _JS_DRIVER_DIR_WORDS) + r")/|@[\w.-]+/)(?:NAMES)(?:\.[cm]?js)?['\"]")
+# and Ruby's, a file for one backend required by its path, also as an adapter's file name
+# (activerecord-import's `require "active_record/connection_adapters/sqlite3_adapter"`)
+_RUBY_DRIVER_SUBPATH = (r"^\s*require(?:_relative)?\s*\(?\s*['\"](?:[\w.-]+/)*(?:"
+                        + "|".join(w + "s?" for w in _JS_DRIVER_DIR_WORDS) + r"|connection_adapters)/(?:NAMES)"
+                        r"(?:_(?:" + "|".join(_JS_DRIVER_DIR_WORDS) + r"))?['\"]")
 # A sign-in provider an auth library or app defines or imports for an identity service:
 # django-allauth's `class OktaProvider` with `id = "okta"`, Python Social Auth's `class
 # Auth0OAuth2`, Sentry's `class OktaSAML2Provider`, NextAuth's `id: "okta"` and `next-auth/providers/okta`, goth's
@@ -518,6 +523,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # by its path (@adonisjs/transmit's `export { redis } from '@boringnode/bus/transports/redis'`)
         template_call("driver_subpath", _JS_DRIVER_SUBPATH.replace("NAMES", mod_alt),
                       _JS_DRIVER_DIRS + ["/" + m for m in modules], file_classes=frozenset({"javascript"}))
+        # and in Ruby, a library's file for one backend required by its path
+        # (activerecord-import's `require "active_record/connection_adapters/sqlite3_adapter"`)
+        template_call("driver_subpath_ruby", _RUBY_DRIVER_SUBPATH.replace("NAMES", mod_alt),
+                      _JS_DRIVER_DIRS + ["/" + m for m in modules], file_classes=frozenset({"ruby"}))
     cli_names = spec.get("cli_names") or []
     if cli_names:
         template_call("cli", _CLI.replace("NAMES", _escaped_alternation(cli_names)),

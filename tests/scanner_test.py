@@ -1069,6 +1069,10 @@ REAL_USAGE = [
      "local-files.import.javascript"),
     ("chalice/app.py", "            self._client = self.session.client(\n                'apigatewaymanagementapi',\n"
      "                endpoint_url=self._endpoint,\n            )\n", "websockets", "websockets.call.apigateway_management"),
+    # a Ruby library's file for one database, required by its path (activerecord-import)
+    ("lib/activerecord-import/active_record/adapters/sqlite3_adapter.rb",
+     'require "active_record/connection_adapters/sqlite3_adapter"\nrequire "activerecord-import/adapters/sqlite3_adapter"\n',
+     "sqlite", "sqlite.call.driver_subpath_ruby"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1570,6 +1574,10 @@ TRAPS = [
         'mbson "go.mongodb.org/mongo-driver/bson/primitive"\n)\n')}),
     ("a helper turning a package name into a directory path", {"com/mchange/v2/codegen/CodegenUtils.java": (
         "    public static String packageNameToFileSystemDirPath(String packageName)\n    {\n")}),
+    ("FHIR's search operation in a healthcare API client", {"google/apis/healthcare_v1/service.rb": (
+        "          command = make_simple_command(:post, 'v1/{+parent}/fhir/_search', options)\n")}),
+    ("a cloud API's model of a disk's preserved state", {"google/apis/compute_alpha/representations.rb": (
+        "      class PreservedStatePreservedDisk\n        class Representation < Google::Apis::Core::JsonRepresentation; end\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
