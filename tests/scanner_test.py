@@ -1073,6 +1073,8 @@ REAL_USAGE = [
     ("lib/activerecord-import/active_record/adapters/sqlite3_adapter.rb",
      'require "active_record/connection_adapters/sqlite3_adapter"\nrequire "activerecord-import/adapters/sqlite3_adapter"\n',
      "sqlite", "sqlite.call.driver_subpath_ruby"),
+    # minidb, a small object store over SQLite (urlwatch's job cache)
+    ("lib/urlwatch/storage.py", "import minidb\n", "sqlite", "sqlite.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
