@@ -1585,6 +1585,8 @@ TRAPS = [
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
      {"app/events.py": "from app import kafka_topics  # names only\nimport app.kafkaesque\n"
       "topics = kafka_topics.ALL\n"}),
+    ("Firebase's web SDK as a dependency, which serves every Firebase product",
+     {"package.json": '{"peerDependencies": {"firebase": "^12.6.0"}, "peerDependenciesMeta": {"firebase": {"optional": true}}}'}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
