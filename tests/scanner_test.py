@@ -1075,6 +1075,11 @@ REAL_USAGE = [
      "sqlite", "sqlite.call.driver_subpath_ruby"),
     # minidb, a small object store over SQLite (urlwatch's job cache)
     ("lib/urlwatch/storage.py", "import minidb\n", "sqlite", "sqlite.import.python"),
+    # stores on a phone: MMKV's memory-mapped files, Realm's embedded database
+    ("src/storage.ts", "import { createMMKV } from 'react-native-mmkv';\n", "local-files",
+     "local-files.import.javascript"),
+    ("android/src/main/java/io/realm/react/RealmReactPackage.java", "import io.realm.react.util.SSLHelper;\n",
+     "local-files", "local-files.import.java"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1580,13 +1585,13 @@ TRAPS = [
         "          command = make_simple_command(:post, 'v1/{+parent}/fhir/_search', options)\n")}),
     ("a cloud API's model of a disk's preserved state", {"google/apis/compute_alpha/representations.rb": (
         "      class PreservedStatePreservedDisk\n        class Representation < Google::Apis::Core::JsonRepresentation; end\n")}),
+    ("Firebase's web SDK as a dependency, which serves every Firebase product",
+     {"package.json": '{"peerDependencies": {"firebase": "^12.6.0"}, "peerDependenciesMeta": {"firebase": {"optional": true}}}'}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
      {"app/events.py": "from app import kafka_topics  # names only\nimport app.kafkaesque\n"
       "topics = kafka_topics.ALL\n"}),
-    ("Firebase's web SDK as a dependency, which serves every Firebase product",
-     {"package.json": '{"peerDependencies": {"firebase": "^12.6.0"}, "peerDependenciesMeta": {"firebase": {"optional": true}}}'}),
     ("an ASGI app refusing WebSockets it does not serve", {"asgi/websocket.py": (
         "class WebSocketClose:\n    async def __call__(self, scope, receive, send):\n"
         '        await send({"type": "websocket.close", "code": self.code})\n')}),
