@@ -1080,6 +1080,9 @@ REAL_USAGE = [
      "local-files.import.javascript"),
     ("android/src/main/java/io/realm/react/RealmReactPackage.java", "import io.realm.react.util.SSLHelper;\n",
      "local-files", "local-files.import.java"),
+    # a function re-armed on a delay named for polling (celery-progress's progress bar)
+    ("celery_progress/static/celery_progress/celery_progress.js",
+     "                setTimeout(this.connect.bind(this), this.pollInterval);\n", "polling", "polling.call.poll_interval_timer"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1587,6 +1590,8 @@ TRAPS = [
         "      class PreservedStatePreservedDisk\n        class Representation < Google::Apis::Core::JsonRepresentation; end\n")}),
     ("Firebase's web SDK as a dependency, which serves every Firebase product",
      {"package.json": '{"peerDependencies": {"firebase": "^12.6.0"}, "peerDependenciesMeta": {"firebase": {"optional": true}}}'}),
+    ("a promise that sleeps for a polling interval between tries", {"lib/wait.js": (
+        "async function sleep() {\n  await new Promise(resolve => setTimeout(resolve, pollInterval));\n}\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
