@@ -1083,6 +1083,12 @@ REAL_USAGE = [
     # a function re-armed on a delay named for polling (celery-progress's progress bar)
     ("celery_progress/static/celery_progress/celery_progress.js",
      "                setTimeout(this.connect.bind(this), this.pollInterval);\n", "polling", "polling.call.poll_interval_timer"),
+    # Doctrine's MongoDB ODM (doctrine/data-fixtures' purger); Horde's SMTP client probing
+    # a submission server (Horde's mail autoconfig)
+    ("Doctrine/Common/DataFixtures/Purger/MongoDBPurger.php", "<?php\nuse Doctrine\\ODM\\MongoDB\\DocumentManager;\n",
+     "mongodb", "mongodb.import.php"),
+    ("Horde/Mail/Autoconfig/Server/Msa.php", "<?php\n        $smtp = new Horde_Smtp(array_filter($smtp_opts));\n",
+     "smtp", "smtp.call.2"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
