@@ -1089,6 +1089,9 @@ REAL_USAGE = [
      "mongodb", "mongodb.import.php"),
     ("Horde/Mail/Autoconfig/Server/Msa.php", "<?php\n        $smtp = new Horde_Smtp(array_filter($smtp_opts));\n",
      "smtp", "smtp.call.2"),
+    # Cordova's FirebaseX wrapping its own auth plugin
+    ("cordova-plugin-firebasex/package.json", '{"name": "cordova-plugin-firebasex", "dependencies": '
+     '{"cordova-plugin-firebasex-auth": ">=1.0.0"}}\n', "firebase-auth", "firebase-auth.dependency.npm"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
