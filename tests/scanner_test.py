@@ -1092,6 +1092,9 @@ REAL_USAGE = [
     # Cordova's FirebaseX wrapping its own auth plugin
     ("cordova-plugin-firebasex/package.json", '{"name": "cordova-plugin-firebasex", "dependencies": '
      '{"cordova-plugin-firebasex-auth": ">=1.0.0"}}\n', "firebase-auth", "firebase-auth.dependency.npm"),
+    # a tokenizer loaded by its Hugging Face Hub id (LMQL's llama.cpp backend)
+    ("lmql/models/lmtp/backends/llama_cpp_model.py", '    tokenizer = AutoTokenizer.from_pretrained("huggyllama/llama-7b")\n',
+     "huggingface", "huggingface.call.hub_model"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1601,6 +1604,8 @@ TRAPS = [
      {"package.json": '{"peerDependencies": {"firebase": "^12.6.0"}, "peerDependenciesMeta": {"firebase": {"optional": true}}}'}),
     ("a promise that sleeps for a polling interval between tries", {"lib/wait.js": (
         "async function sleep() {\n  await new Promise(resolve => setTimeout(resolve, pollInterval));\n}\n")}),
+    ("a model loaded from a local directory by a relative path", {"train.py": (
+        'model = AutoModel.from_pretrained("./checkpoints")\ntok = AutoTokenizer.from_pretrained(args.model_dir)\n')}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
