@@ -1606,6 +1606,8 @@ TRAPS = [
         "async function sleep() {\n  await new Promise(resolve => setTimeout(resolve, pollInterval));\n}\n")}),
     ("a model loaded from a local directory by a relative path", {"train.py": (
         'model = AutoModel.from_pretrained("./checkpoints")\ntok = AutoTokenizer.from_pretrained(args.model_dir)\n')}),
+    ("a polyfill watching the page on a polling interval", {"resources/lib/intersection-observer.js": (
+        "  if (this.POLL_INTERVAL) {\n    monitoringInterval = win.setInterval(callback, this.POLL_INTERVAL);\n  }\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
