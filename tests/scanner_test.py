@@ -1608,6 +1608,11 @@ TRAPS = [
         'model = AutoModel.from_pretrained("./checkpoints")\ntok = AutoTokenizer.from_pretrained(args.model_dir)\n')}),
     ("a polyfill watching the page on a polling interval", {"resources/lib/intersection-observer.js": (
         "  if (this.POLL_INTERVAL) {\n    monitoringInterval = win.setInterval(callback, this.POLL_INTERVAL);\n  }\n")}),
+    ("a TypeScript union of every model id an API accepts", {"src/resources/ai/assistants.ts": (
+        "export type TranscriptionModel =\n    | 'xai/grok-stt'\n    | 'cohere/ar-stt'\n    | 'deepgram/nova-3';\n")}),
+    ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
+        "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
+        "      sectionTitles?: string[]\n}\n")}),
     ("a program named like a vendor, reading where its own configuration lives",
      {"mistral/config.py": "conf_d = os.environ.get('MISTRAL_CONFIG_DIR')\nconf_f = os.environ.get('MISTRAL_CONFIG_FILE')\n"}),
     ("a package's own kafka module, imported by name from its parent, and a Kafka word in prose",
