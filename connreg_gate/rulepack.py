@@ -260,11 +260,13 @@ _DRIVER_MODULE = (
 # Not a bare item of a list of paths: a catalog of backends (django-cachalot's supported
 # caches). As in the model-id rule, no comment may come before the path.
 # From a line's start to a quoted value on it, when the line is not a bare quoted item of a
-# list (a catalog), nor a member of a TypeScript union of them (Telnyx's `| 'xai/grok-stt'`),
+# list (a catalog), nor a member of a TypeScript union of them (Telnyx's `| 'xai/grok-stt'`)
+# or a property typed as one (`transcription_model?: 'cohere/ar-stt';` in an interface),
 # and no comment comes first, a block comment opened on the line included (Sanity's
 # `/** @description ... groq/functions ... */`): the comment check is made where a match
 # starts, the line's start here, so it cannot see a comment before the value.
-_QUOTED_IN_CODE = r"^(?!\s*(?:\|\s*)?[\"'`][^\"'`\n]*[\"'`]\s*[,;]?\s*$)(?:(?!#|//|/\*).)*?"
+_QUOTED_IN_CODE = (r"^(?!\s*(?:\|\s*)?[\"'`][^\"'`\n]*[\"'`]\s*[,;]?\s*$)"
+                   r"(?!\s*\w+\??\s*:\s*[\"'][^\"'\n]*[\"']\s*;\s*$)(?:(?!#|//|/\*).)*?")
 _DRIVER_PATH = _QUOTED_IN_CODE + r"[\"'](?:\w+\.)+(?:NAMES)(?:_\w+)?[.:][A-Z]\w*[\"']"
 # OpenStack's driver modules named impl_<backend> (oslo.messaging, TaskFlow, tooz).
 _IMPL_DRIVERS = frozenset({"rabbit", "rabbitmq", "kafka", "redis", "memcached", "mongodb", "mysql", "postgres",

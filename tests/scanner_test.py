@@ -1609,7 +1609,8 @@ TRAPS = [
     ("a polyfill watching the page on a polling interval", {"resources/lib/intersection-observer.js": (
         "  if (this.POLL_INTERVAL) {\n    monitoringInterval = win.setInterval(callback, this.POLL_INTERVAL);\n  }\n")}),
     ("a TypeScript union of every model id an API accepts", {"src/resources/ai/assistants.ts": (
-        "export type TranscriptionModel =\n    | 'xai/grok-stt'\n    | 'cohere/ar-stt'\n    | 'deepgram/nova-3';\n")}),
+        "export type TranscriptionModel =\n    | 'xai/grok-stt'\n    | 'cohere/ar-stt'\n    | 'deepgram/nova-3';\n"
+        "export interface ActionParams {\n  transcription_model?: 'cohere/ar-stt';\n}\n")}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
