@@ -527,8 +527,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # by its path (@adonisjs/transmit's `export { redis } from '@boringnode/bus/transports/redis'`)
         template_call("driver_subpath", _JS_DRIVER_SUBPATH.replace("NAMES", mod_alt),
                       _JS_DRIVER_DIRS + ["/" + m for m in modules], file_classes=frozenset({"javascript"}))
-        # and in Ruby, a library's file for one backend required by its path
-        # (activerecord-import's `require "active_record/connection_adapters/sqlite3_adapter"`)
+        # and in Ruby (see _RUBY_DRIVER_SUBPATH)
         template_call("driver_subpath_ruby", _RUBY_DRIVER_SUBPATH.replace("NAMES", mod_alt),
                       _JS_DRIVER_DIRS + ["/" + m for m in modules], file_classes=frozenset({"ruby"}))
     cli_names = spec.get("cli_names") or []
