@@ -469,10 +469,12 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         model = r"(?:" + _escaped_alternation(prefixes) + r")/[\w.:@-]*\w"
         keywords = [p.lower() + "/" for p in prefixes]
         # In code, a quoted id counts unless it is a bare item of a list of ids: a catalog of
-        # what another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a").
+        # what another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a"),
+        # or a key opening its own table of facts: a table of model profiles or prices
+        # (LangChain Vertex's `"xai/grok-4.1-fast": {"name": ...}`).
         # The second form is _QUOTED_IN_CODE's: no comment may come before the id.
         template_call("model_prefix", r"\bmodel(?:_name|_id)?\s*[:=]\s*[\"'`]?" + model
-                      + r"|" + _QUOTED_IN_CODE + r"[\"'`]" + model, keywords)
+                      + r"|" + _QUOTED_IN_CODE + r"[\"'`]" + model + r"(?![\w.:@-]*[\"'`]\s*:\s*[{\[])", keywords)
         # In settings files only a model key counts: a price list naming every provider's
         # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
         template_call("model_prefix", r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model,

@@ -1611,6 +1611,9 @@ TRAPS = [
     ("a TypeScript union of every model id an API accepts", {"src/resources/ai/assistants.ts": (
         "export type TranscriptionModel =\n    | 'xai/grok-stt'\n    | 'cohere/ar-stt'\n    | 'deepgram/nova-3';\n"
         "export interface ActionParams {\n  transcription_model?: 'cohere/ar-stt';\n}\n")}),
+    ("a table of model profiles keyed by each model's id", {"langchain_google_vertexai/data/_profiles.py": (
+        '_PROFILES: dict[str, dict[str, Any]] = {\n    "xai/grok-4.1-fast-non-reasoning": {\n'
+        '        "name": "Grok 4.1 Fast",\n    },\n    \'groq/llama-3.3-70b\': [8192, 0.59],\n}\n')}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
