@@ -716,6 +716,7 @@ def _explicit_rule(pack: str, spec: dict[str, Any], where: str, eager: bool) -> 
         id=spec["id"], provider=spec["provider"], evidence=spec.get("evidence", "call"),
         confidence=spec.get("confidence", "strong" if spec.get("evidence", "call") in ("import", "call") else "medium"),
         file_classes=frozenset(classes), keywords=kws, pattern=pattern, pack=pack,
+        unless_file=_compile(spec["unless_file"], where, eager=eager) if "unless_file" in spec else None,
     )
 
 

@@ -1614,6 +1614,13 @@ TRAPS = [
     ("a table of model profiles keyed by each model's id", {"langchain_google_vertexai/data/_profiles.py": (
         '_PROFILES: dict[str, dict[str, Any]] = {\n    "xai/grok-4.1-fast-non-reasoning": {\n'
         '        "name": "Grok 4.1 Fast",\n    },\n    \'groq/llama-3.3-70b\': [8192, 0.59],\n}\n')}),
+    ("an Xcode build step and an iOS simulator test runner naming their directories", {
+        "new-relic/scripts/dsym-upload-scripts/newrelic_postbuild.sh": (
+            '#!/bin/sh\nMAP_SCRIPT=`/usr/bin/find "${SRCROOT}" -name generateMap.py | head -n 1`\n'
+            'ARTIFACT_DIR="${BUILD_DIR%Build/*}SourcePackages/artifacts"\n'),
+        "scripts/af-scenario-runner.sh": (
+            '#!/usr/bin/env bash\nxcrun simctl boot "$IOS_UDID"\n'
+            'sim_data_dir="$HOME/Library/Developer/CoreSimulator/Devices/${IOS_UDID}/data"\n')}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
@@ -1898,6 +1905,24 @@ def test_user_rule_pack_and_disabled_rules(tmp_path):
     compiled = load_packs([pack], disabled=["stripe"])
     result = run(tmp_path, {"a.py": "import stripe\nc = LedgerClient(url)\n"}, compiled)
     assert providers(result) == ["ledger"]
+
+
+def test_a_user_rule_may_stand_down_in_some_files(tmp_path):
+    """An explicit rule's unless_file keeps it from counting in a file that holds the
+    pattern anywhere (here: the ledger's own mock), and nowhere else."""
+    from connreg_gate.rulepack import load_packs
+
+    pack = tmp_path / "internal.yaml"
+    pack.write_text(
+        "pack: internal\nversion: 1\nrules:\n"
+        "  - id: ledger.call\n    provider: ledger\n    kind: external_api\n    category: payments\n"
+        "    pattern: '\\bLedgerClient\\('\n    unless_file: '^class FakeLedger\\b'\n"
+    )
+    compiled = load_packs([pack])
+    files = {"app/pay.py": "c = LedgerClient(url)\n",
+             "app/fake.py": "class FakeLedger:\n    inner = LedgerClient(None)\n"}
+    result = run(tmp_path, files, compiled)
+    assert evidence(result, "ledger") == [("app/pay.py", 1, "ledger.call")]
 
 
 def test_a_named_call_does_not_renumber_the_others(tmp_path):
