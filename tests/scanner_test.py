@@ -1095,6 +1095,15 @@ REAL_USAGE = [
     # a tokenizer loaded by its Hugging Face Hub id (LMQL's llama.cpp backend)
     ("lmql/models/lmtp/backends/llama_cpp_model.py", '    tokenizer = AutoTokenizer.from_pretrained("huggyllama/llama-7b")\n',
      "huggingface", "huggingface.call.hub_model"),
+    # an Airflow provider's hooks for other services, imported by their module paths
+    ("airflow/providers/amazon/aws/operators/ses.py", "from airflow.providers.amazon.aws.hooks.ses import SesHook\n",
+     "ses", "ses.call.driver_module"),
+    ("airflow/providers/amazon/aws/notifications/sns.py",
+     "from airflow.providers.amazon.aws.hooks.sns import SnsHook\n", "sns", "sns.call.driver_module"),
+    ("airflow/providers/trino/transfers/gcs_to_trino.py",
+     "from airflow.providers.google.cloud.hooks.gcs import GCSHook\n", "gcs", "gcs.call.driver_module"),
+    ("airflow/providers/amazon/aws/transfers/azure_blob_to_s3.py",
+     "    from airflow.providers.microsoft.azure.hooks.wasb import WasbHook\n", "azure-blob", "azure-blob.call.driver_module"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
