@@ -1104,6 +1104,11 @@ REAL_USAGE = [
      "from airflow.providers.google.cloud.hooks.gcs import GCSHook\n", "gcs", "gcs.call.driver_module"),
     ("airflow/providers/amazon/aws/transfers/azure_blob_to_s3.py",
      "    from airflow.providers.microsoft.azure.hooks.wasb import WasbHook\n", "azure-blob", "azure-blob.call.driver_module"),
+    # Firebase's ID tokens checked by hand against their signing keys and issuer (fastapi-cloudauth)
+    ("fastapi_cloudauth/firebase.py",
+     '        url = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"\n',
+     "firebase-auth", "firebase-auth.call.id_token_keys"),
+    ("auth/verify.py", '    issuer=f"https://securetoken.google.com/{project_id}",\n', "firebase-auth", "firebase-auth.host"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
