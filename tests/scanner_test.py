@@ -1109,6 +1109,10 @@ REAL_USAGE = [
      '        url = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"\n',
      "firebase-auth", "firebase-auth.call.id_token_keys"),
     ("auth/verify.py", '    issuer=f"https://securetoken.google.com/{project_id}",\n', "firebase-auth", "firebase-auth.host"),
+    # a JWT issued by a helper named noun first (django-saml2-auth calling dj-rest-auth's)
+    ("django_saml2_auth/views.py", "        jwt_token = jwt_encode(target_user)\n", "jwt", "jwt.call.own_functions"),
+    # WebSocket-over-HTTP events through a GRIP proxy (django-grip)
+    ("django_grip.py", "                events = decode_websocket_events(body)\n", "websockets", "websockets.call.grip"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1635,6 +1639,11 @@ TRAPS = [
         "scripts/af-scenario-runner.sh": (
             '#!/usr/bin/env bash\nxcrun simctl boot "$IOS_UDID"\n'
             'sim_data_dir="$HOME/Library/Developer/CoreSimulator/Devices/${IOS_UDID}/data"\n')}),
+    ("Redshift's DDL with its own IDENTITY(seed, step)", {"django_redshift_backend/base.py": (
+        "# Amazon Redshift\nredshift_data_types = {\n    \"AutoField\": \"integer identity(1, 1)\",\n}\n")}),
+    ("a static-files finder serving bundled icons from a FileSystemStorage", {"social_django/finders.py": (
+        "from django.contrib.staticfiles.finders import FileSystemFinder\n"
+        "from django.core.files.storage import FileSystemStorage\n\n\nclass _IconStorage(FileSystemStorage):\n    pass\n")}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
@@ -1702,13 +1711,19 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         "test-properties/c3p0.properties": "c3p0.jdbcUrl=jdbc:mongodb://localhost/c3p0-test\n",
         ".kokoro/readme.sh": "export SENTRY_DSN=https://key@o1.ingest.sentry.io/1\n",
         "test_haystack/settings.py": "import clickhouse_connect\n",
+        # a Django test project run together (django-guardian's), and its settings
+        "guardian/testapp/models.py": "import pymemcache\n",
+        "guardian/testsettings.py": "CACHES = {'default': {'LOCATION': 'amqp://guest@mq//'}}\n",
+        "shop/testapproval/views.py": "import braintree\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
     assert by["rabbitmq"].test_only and by["postgres"].test_only and by["nats"].test_only
     assert by["snowflake"].test_only and by["google-pubsub"].test_only
     assert by["mongodb"].test_only and by["sentry"].test_only and by["clickhouse"].test_only
+    assert by["memcached"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
+    assert not by["braintree"].test_only  # nor "testapproval"
 
 
 def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):

@@ -106,7 +106,9 @@ _EXAMPLE_DIR_RE = regex_cache.compile(r"(?:[a-z0-9_-]*[-_])?(?:examples?|samples
 # test_haystack). Plain words that merely start with "test" (testimonials) do not match.
 _TEST_DIR_RE = regex_cache.compile(
     r"tests?[-_]?(?:servers?|utils?|util|helpers?|support|harness|infra|env|environments?|containers?|services?"
-    r"|suites?|resources|fixtures?|properties|config|configs|settings)|[a-z0-9]+[-_]tests?|tests?_[a-z0-9_]+")
+    r"|suites?|resources|fixtures?|properties|config|configs|settings)|[a-z0-9]+[-_]tests?|tests?_[a-z0-9_]+"
+    # and a test project run together (django-guardian's guardian/testapp/)
+    r"|tests?(?:apps?|projects?|sites?)")
 # Gradle and Maven source sets in camelCase: src/integTest, src/functionalTest,
 # src/testFixtures, src/testUtils ("latest" has no capital T, so it stays app code).
 _CAMEL_TEST_DIR_RE = regex_cache.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*Tests?|test(?:[A-Z][a-z0-9]*)+")
@@ -359,7 +361,7 @@ def _is_test_directory(directory: str) -> bool:
 # before the first dot says so.
 _TEST_STEMS = frozenset({"test", "tests", "testing", "unit_test", "unit_tests", "unittests", "unit-tests",
                          "integration_tests", "functional_tests", "ci_settings", "settings_ci", "settings_test",
-                         "test_settings"})
+                         "test_settings", "testsettings"})
 _EXAMPLE_STEMS = frozenset({"example", "examples", "demo"})
 _EXAMPLE_CODE_EXTS = (".js", ".mjs", ".cjs", ".ts", ".py", ".rb", ".go", ".php")
 # Test runners' own configuration: the database and service URLs in them are the suite's.
