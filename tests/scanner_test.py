@@ -1113,6 +1113,12 @@ REAL_USAGE = [
     ("django_saml2_auth/views.py", "        jwt_token = jwt_encode(target_user)\n", "jwt", "jwt.call.own_functions"),
     # WebSocket-over-HTTP events through a GRIP proxy (django-grip)
     ("django_grip.py", "                events = decode_websocket_events(body)\n", "websockets", "websockets.call.grip"),
+    # Go's older LevelDB port and ql's embedded SQL database, both kept in files; New Relic's Platform API
+    ("cmd/dump/main.go", 'package main\n\nimport (\n\t"github.com/golang/leveldb/db"\n)\n', "local-files",
+     "local-files.import.go"),
+    ("ql/file.go", 'package ql\n\nimport (\n\t"github.com/cznic/lldb"\n)\n', "local-files", "local-files.import.go"),
+    ("newrelic_platform_go/plugin.go",
+     'const NEWRELIC_API_URL = "https://platform-api.newrelic.com/platform/v1/metrics"\n', "newrelic", "newrelic.host"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1715,6 +1721,9 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         "guardian/testapp/models.py": "import pymemcache\n",
         "guardian/testsettings.py": "CACHES = {'default': {'LOCATION': 'amqp://guest@mq//'}}\n",
         "shop/testapproval/views.py": "import braintree\n",
+        # a mock request module beside the client it fakes (Plivo's), and a Cypress hook that is not one
+        "src/rest/request-test.js": "resolve({body: {url: 'http://s3.amazonaws.com/recordings/1.mp3'}});\n",
+        "packages/datadog-plugin-cypress/src/after-spec.js": "const { Kafka } = require('kafkajs')\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
@@ -1724,6 +1733,7 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
     assert by["memcached"].test_only
     assert not by["stripe"].test_only  # a word that merely starts with "test"
     assert not by["braintree"].test_only  # nor "testapproval"
+    assert by["s3"].test_only and not by["kafka"].test_only
 
 
 def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):

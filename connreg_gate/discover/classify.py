@@ -385,6 +385,10 @@ def is_test_path(path: str) -> bool:
         # a shell script testing the app against a server (Signal K's test-oidc-sso.sh)
         or (lower.startswith("test-") and lower.endswith((".sh", ".bash")))
         or lower.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb", "_test.php"))
+        # mocha's and tap's foo-test.js, and a mock kept beside the code it fakes (Plivo's
+        # src/rest/request-test.js answering with canned bodies). Not "-spec": dd-trace's
+        # after-spec.js is a Cypress hook, Firebase's api-spec.js an API description.
+        or lower.endswith(("-test.js", "-test.ts", "-test.mjs", "-test.cjs", "-test.jsx", "-test.tsx"))
         or ".test." in lower or ".spec." in lower
         # JUnit, NUnit, PHPUnit and Spock names are CamelCase: FooTest.java, not Latest.java
         or name.endswith(("Test.java", "Tests.java", "IT.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs",
