@@ -1119,6 +1119,9 @@ REAL_USAGE = [
     ("ql/file.go", 'package ql\n\nimport (\n\t"github.com/cznic/lldb"\n)\n', "local-files", "local-files.import.go"),
     ("newrelic_platform_go/plugin.go",
      'const NEWRELIC_API_URL = "https://platform-api.newrelic.com/platform/v1/metrics"\n', "newrelic", "newrelic.host"),
+    # the OpenAI Node SDK's Bedrock provider, reading its endpoint through its own env helper
+    ("internal/bedrock.js", "        ? normalizeOptionalString((0, utils_1.readEnv)('AWS_BEDROCK_BASE_URL'))\n",
+     "bedrock", "bedrock.env"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1650,6 +1653,8 @@ TRAPS = [
     ("a static-files finder serving bundled icons from a FileSystemStorage", {"social_django/finders.py": (
         "from django.contrib.staticfiles.finders import FileSystemFinder\n"
         "from django.core.files.storage import FileSystemStorage\n\n\nclass _IconStorage(FileSystemStorage):\n    pass\n")}),
+    ("a model's file output streamed from a URL, in JavaScript", {"lib/stream.js": (
+        "function createFileOutput({ url, fetch }) {\n  class FileOutput extends ReadableStream {\n  }\n}\n")}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
