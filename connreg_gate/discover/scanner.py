@@ -214,6 +214,7 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
     text = _to_text(raw)
     comments: CommentMap | None = None
     type_only: list[tuple[int, int]] | None = None
+    stands_down: dict[int, bool] = {}  # id(rule) -> its unless_file is in this file
     test = classify.is_test_path(path)
     counted_to, lineno = 0, 1  # line numbers counted forward: lines come in order
     found = False
@@ -264,8 +265,12 @@ def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileS
                 comments = CommentMap(text, cls)
             if comments.contains(at_ls, at):
                 continue
-            if rule.unless_file is not None and rule.unless_file.search(text):
-                continue  # the file is one the rule says it does not apply to
+            if rule.unless_file is not None:
+                skip = stands_down.get(id(rule))
+                if skip is None:  # searched once per file, not once per match
+                    skip = stands_down[id(rule)] = rule.unless_file.search(text) is not None
+                if skip:
+                    continue  # the file is one the rule says it does not apply to
             if rule.evidence == "import" and cls == "python":
                 if type_only is None:
                     type_only = _type_checking_blocks(text)
