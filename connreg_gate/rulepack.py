@@ -598,6 +598,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                              r"(?P<url>(?:" + alt + r")(?:\+[\w-]+)?://)(?<!sqlite://)(?<!sqlite3://)(?=['\"`])",
                              where, re.IGNORECASE, eager=eager),
             pack=pack,
+            # a scheme another service's clients use too: amqps:// in a file about Azure
+            # Service Bus is AMQP 1.0 to Azure, not RabbitMQ
+            unless_file=(_compile(spec["url_unless_file"], where, eager=eager)
+                         if "url_unless_file" in spec else None),
         ))
     env_vars = spec.get("env_vars") or []
     if env_vars:

@@ -1655,6 +1655,9 @@ TRAPS = [
         "from django.core.files.storage import FileSystemStorage\n\n\nclass _IconStorage(FileSystemStorage):\n    pass\n")}),
     ("a model's file output streamed from a URL, in JavaScript", {"lib/stream.js": (
         "function createFileOutput({ url, fetch }) {\n  class FileOutput extends ReadableStream {\n  }\n}\n")}),
+    ("amqps:// to Azure Service Bus, which speaks AMQP 1.0, not RabbitMQ", {"azure/servicebus/_common/receiver_mixins.py": (
+        'self._auth_uri = "sb://{}/{}".format(self.fully_qualified_namespace, self.entity_path)\n'
+        'self._entity_uri = "amqps://{}/{}".format(self.fully_qualified_namespace, self.entity_path)\n')}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
@@ -2002,21 +2005,37 @@ def test_a_call_may_read_the_lines_after_its_keyword(tmp_path):
     assert providers(too_far) == []
 
 
+def ledger_pack(tmp_path, fields: str):
+    """A user's pack with one payments provider, 'ledger', and these YAML fields."""
+    from connreg_gate.rulepack import load_packs
+
+    pack = tmp_path / "ledger.yaml"
+    pack.write_text("pack: p\nversion: 1\nproviders:\n  - provider: ledger\n    name: Ledger\n"
+                    "    kind: external_api\n    category: payments\n" + fields)
+    return load_packs([pack])
+
+
 def test_a_call_may_leave_out_files_that_match_unless_file(tmp_path):
     """unless_file drops a call's matches in any file the pattern matches anywhere, and
     only there: the same import elsewhere still counts."""
-    from connreg_gate.rulepack import load_packs
-
-    pack = tmp_path / "p.yaml"
-    pack.write_text("pack: p\nversion: 1\nproviders:\n  - provider: ledger\n    name: Ledger\n"
-                    "    kind: external_api\n    category: payments\n    calls:\n"
-                    "      - {id: sdk, pattern: '^from ledger import', keywords: [from ledger],"
-                    " unless_file: '(?m)^class \\w+\\(LedgerStub\\)'}\n")
-    compiled = load_packs([pack])
+    compiled = ledger_pack(tmp_path, "    calls:\n"
+                           "      - {id: sdk, pattern: '^from ledger import', keywords: [from ledger],"
+                           " unless_file: '(?m)^class \\w+\\(LedgerStub\\)'}\n")
     stub = "from ledger import Client\n\n\nclass Fake(LedgerStub):\n    pass\n"
     assert providers(run(tmp_path / "a", {"app/fake.py": stub}, compiled)) == []
     real = "from ledger import Client\n\nclient = Client()\n"
     assert providers(run(tmp_path / "b", {"app/fake.py": stub, "app/pay.py": real}, compiled)) == ["ledger"]
+
+
+def test_a_providers_urls_may_stand_down_in_some_files(tmp_path):
+    """url_unless_file keeps a provider's URL schemes from counting in a file that names
+    another service speaking the same protocol, and only there."""
+    compiled = ledger_pack(tmp_path, "    url_schemes: [ledger]\n    url_unless_file: 'OtherLedgerCloud'\n")
+    cloud = 'HOST = "OtherLedgerCloud"\nuri = f"ledger://{HOST}/books"\n'
+    assert providers(run(tmp_path / "a", {"app/cloud.py": cloud}, compiled)) == []
+    own = 'uri = "ledger://books.internal:7000/main"\n'
+    assert evidence(run(tmp_path / "b", {"app/cloud.py": cloud, "app/own.py": own}, compiled), "ledger") == [
+        ("app/own.py", 1, "ledger.url")]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -2026,6 +2045,8 @@ def test_a_call_may_leave_out_files_that_match_unless_file(tmp_path):
     ("pack: x\nversion: 1\nrules:\n  - id: p.x\n    provider: p\n    kind: backend\n    category: cache\n    pattern: 'abc('\n", "invalid regular expression"),
     ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
      "    calls:\n      - {id: a, pattern: 'PClient\\(', unless_file: 'class ('}\n", "invalid regular expression"),
+    ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
+     "    url_schemes: [p]\n    url_unless_file: 'x('\n", "invalid regular expression"),
     ("pack: x\nversion: 1\nproviders: [\n", "invalid YAML"),
     ("pack: x\nversion: 1\nproviders:\n  - provider: p\n    name: P\n    kind: backend\n    category: cache\n"
      "    calls:\n      - {id: a, pattern: 'PClient\\('}\n      - {id: a, pattern: 'POther\\('}\n",
