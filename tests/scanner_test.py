@@ -1122,6 +1122,9 @@ REAL_USAGE = [
     # the OpenAI Node SDK's Bedrock provider, reading its endpoint through its own env helper
     ("internal/bedrock.js", "        ? normalizeOptionalString((0, utils_1.readEnv)('AWS_BEDROCK_BASE_URL'))\n",
      "bedrock", "bedrock.env"),
+    # a driver written in Cython (.pyx): pymssql's connection class
+    ("pymssql/_mssql.pyx", "cdef class MSSQLConnection:\n    cdef DBPROCESS *dbproc\n", "mssql",
+     "mssql.call.driver_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",

@@ -60,7 +60,9 @@ _HASHED_BUNDLE_RE = regex_cache.compile(
     r"|(?=(?:[a-z0-9_-]{0,7}[A-Z]){3})(?=[A-Za-z0-9_-]{0,7}[a-z])[A-Za-z0-9_-]{8}"
     r"|[0-9a-f]{16,32})\.(?:m?js|cjs|css)$")
 LANGUAGE_BY_EXT = {
-    ".py": "python", ".pyw": "python",
+    # Cython's .pyx modules are Python with C declarations: drivers written in it import
+    # and call as Python does (pymssql's _mssql.pyx)
+    ".py": "python", ".pyw": "python", ".pyx": "python",
     ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
     ".ts": "javascript", ".tsx": "javascript", ".mts": "javascript", ".cts": "javascript",
     ".vue": "javascript", ".svelte": "javascript", ".astro": "javascript",
