@@ -244,7 +244,11 @@ _NOT_THE_SERVICE_PATH = (r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
                  r"(?!django\.contrib\.postgres\.(?:utils|validators)\b)"
                  # nor a package that imitates the service: moto's and LocalStack's emulated
                  # backends (`from moto.s3.models import s3_backends`), a mocks or fakes package
-                 r"(?!(?:moto|localstack)\.)(?![\w.]*?\b(?:mocks?|fakes?)\.)")
+                 r"(?!(?:moto|localstack)\.)(?![\w.]*?\b(?:mocks?|fakes?)\.)"
+                 # nor a package's private copy of another library, kept for its code:
+                 # sqlalchemy-bigquery borrows PostgreSQL's compiler from
+                 # sqlalchemy_bigquery_vendored.sqlalchemy.postgresql for BigQuery's SQL
+                 r"(?![\w.]*?_vendored\.)")
 _DRIVER_MODULE = (
     r"^\s*from\s+" + _NOT_THE_SERVICE_PATH + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"

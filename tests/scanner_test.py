@@ -1125,6 +1125,20 @@ REAL_USAGE = [
     # a driver written in Cython (.pyx): pymssql's connection class
     ("pymssql/_mssql.pyx", "cdef class MSSQLConnection:\n    cdef DBPROCESS *dbproc\n", "mssql",
      "mssql.call.driver_class"),
+    # Supabase Realtime's binding to a table's row changes, in realtime-py and supabase-js
+    ("realtime/_async/channel.py",
+     'config = {"broadcast": {}, "presence": {}, "postgres_changes": [c.binding_filter for c in self.callbacks]}\n',
+     "supabase", "supabase.call.realtime_postgres_changes"),
+    ("src/live.ts",
+     "channel.on('postgres_changes', { event: '*', schema: 'public', table: 'todos' }, (payload) => render(payload))\n",
+     "supabase", "supabase.call.realtime_postgres_changes"),
+    # FastHTML's database layer, on SQLite only
+    ("fasthtml/fastapp.py", "def fast_app(db_file=None):\n    from fastlite import database\n    db = database(db_file)\n",
+     "sqlite", "sqlite.import.python"),
+    # a Django user model's email_user(), send_mail to the user (django-registration's activation)
+    ("django_registration/backends/activation/views.py",
+     "def send_activation_email(self, user):\n    user.email_user(subject, message, settings.DEFAULT_FROM_EMAIL)\n",
+     "smtp", "smtp.call.django_mail"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1661,6 +1675,11 @@ TRAPS = [
     ("amqps:// to Azure Service Bus, which speaks AMQP 1.0, not RabbitMQ", {"azure/servicebus/_common/receiver_mixins.py": (
         'self._auth_uri = "sb://{}/{}".format(self.fully_qualified_namespace, self.entity_path)\n'
         'self._entity_uri = "amqps://{}/{}".format(self.fully_qualified_namespace, self.entity_path)\n')}),
+    ("PostgreSQL's compiler borrowed from a vendored copy of SQLAlchemy for BigQuery", {"sqlalchemy_bigquery/base.py": (
+        "import sqlalchemy_bigquery_vendored.sqlalchemy.postgresql.base as vendored_postgresql\n\n\n"
+        "class BigQueryCompiler(vendored_postgresql.PGCompiler):\n    pass\n")}),
+    ("an extra named realtime (an agent framework's voice support), not Supabase's realtime client", {
+        "requirements.txt": "agentscope[realtime]>=1.0\n"}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
