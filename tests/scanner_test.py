@@ -1139,6 +1139,12 @@ REAL_USAGE = [
     ("django_registration/backends/activation/views.py",
      "def send_activation_email(self, user):\n    user.email_user(subject, message, settings.DEFAULT_FROM_EMAIL)\n",
      "smtp", "smtp.call.django_mail"),
+    # a typed AWS client's stubs, imported for its type (Temporal's S3 payload driver)
+    ("temporalio/contrib/aws/s3driver/aioboto3.py",
+     "from types_aiobotocore_s3.client import S3Client\n\n\nclass Driver:\n    def __init__(self, client: S3Client) -> None:\n"
+     "        self._client = client\n", "s3", "s3.import.python"),
+    ("worker/queue.py", "from mypy_boto3_sqs import SQSClient\n\n\ndef drain(sqs: SQSClient, url: str) -> None:\n    pass\n",
+     "sqs", "sqs.import.python"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
