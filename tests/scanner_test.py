@@ -1145,6 +1145,10 @@ REAL_USAGE = [
      "        self._client = client\n", "s3", "s3.import.python"),
     ("worker/queue.py", "from mypy_boto3_sqs import SQSClient\n\n\ndef drain(sqs: SQSClient, url: str) -> None:\n    pass\n",
      "sqs", "sqs.import.python"),
+    # a WebSocket class under a longer name: undici's, imported as UndiciWebSocket (PowerSync's Node SDK)
+    ("src/sync/stream/NodeRemote.ts",
+     "import { WebSocket as UndiciWebSocket } from 'undici';\n\nconst ws = new UndiciWebSocket(url, { dispatcher });\n",
+     "websockets", "websockets.call.named_class"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1686,6 +1690,8 @@ TRAPS = [
         "class BigQueryCompiler(vendored_postgresql.PGCompiler):\n    pass\n")}),
     ("an extra named realtime (an agent framework's voice support), not Supabase's realtime client", {
         "requirements.txt": "agentscope[realtime]>=1.0\n"}),
+    ("a stand-in WebSocket a library ships for its users' tests", {"src/testing/socket.ts": (
+        "export function connectForTest(url: string) {\n  return new MockWebSocket(url);\n}\n")}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
