@@ -1149,6 +1149,15 @@ REAL_USAGE = [
     ("src/sync/stream/NodeRemote.ts",
      "import { WebSocket as UndiciWebSocket } from 'undici';\n\nconst ws = new UndiciWebSocket(url, { dispatcher });\n",
      "websockets", "websockets.call.named_class"),
+    # Matomo's JavaScript tracker built by hand in a template (Indico's Piwik plugin)
+    ("indico_piwik/templates/tracking.html",
+     "<script>\n  g.src = url + 'piwik.js';\n  var t = Piwik.getTracker(url + 'piwik.php', {{ site_id }});\n  t.trackPageView();\n</script>\n",
+     "matomo", "matomo.call.tracker"),
+    # a PayPal IPN message posted back for verification, to a URL read from settings
+    ("indico_payment_paypal/controllers.py",
+     "IPN_VERIFY_EXTRA_PARAMS = (('cmd', '_notify-validate'),)\n\n\ndef verify(params):\n"
+     "    return requests.post(settings.get('url'), data=params + IPN_VERIFY_EXTRA_PARAMS).text\n",
+     "paypal", "paypal.call.ipn_verify"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1692,6 +1701,9 @@ TRAPS = [
         "requirements.txt": "agentscope[realtime]>=1.0\n"}),
     ("a stand-in WebSocket a library ships for its users' tests", {"src/testing/socket.ts": (
         "export function connectForTest(url: string) {\n  return new MockWebSocket(url);\n}\n")}),
+    ("a database model class named for a folder of attachments", {"indico_owncloud/controllers.py": (
+        "from indico.modules.attachments.models.folders import AttachmentFolder\n\n\n"
+        "def folders(event):\n    return AttachmentFolder.query.with_parent(event).all()\n")}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
