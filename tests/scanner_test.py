@@ -1158,6 +1158,12 @@ REAL_USAGE = [
      "IPN_VERIFY_EXTRA_PARAMS = (('cmd', '_notify-validate'),)\n\n\ndef verify(params):\n"
      "    return requests.post(settings.get('url'), data=params + IPN_VERIFY_EXTRA_PARAMS).text\n",
      "paypal", "paypal.call.ipn_verify"),
+    # a project's own Celery app, imported to declare tasks on it (pretalx's plugins, Django's layout)
+    ("pretalx_downstream/tasks.py",
+     "from pretalx.celery_app import app\n\n\n@app.task(name='pretalx_downstream.refresh')\ndef refresh(event_slug):\n    pass\n",
+     "celery", "celery.call.driver_module"),
+    ("proj/__init__.py", "from .celery import app as celery_app\n\n__all__ = ('celery_app',)\n", "celery",
+     "celery.call.driver_module"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
