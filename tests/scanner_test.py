@@ -2342,3 +2342,29 @@ end
     assert providers(result) == ["redis"]
     assert providers(result, include_test=True) == ["postgres", "redis"]
     assert [line for _, line, _ in evidence(result, "redis")] == [4]
+
+
+def test_an_older_gems_spec_repeats_its_dependencies_in_two_fallbacks(tmp_path, rules):
+    # As older RubyGems wrote a spec (after_commit_queue's): a version check nested in a
+    # specification_version check, each with an `else` that lists every dependency again.
+    spec = """Gem::Specification.new do |s|
+  s.name = "after_commit_queue".freeze
+  if s.respond_to? :specification_version then
+    s.specification_version = 4
+
+    if Gem::Version.new(Gem::VERSION) >= Gem::Version.new('1.2.0') then
+      s.add_runtime_dependency(%q<activerecord>.freeze, [">= 3.0"])
+      s.add_development_dependency(%q<sqlite3>.freeze, [">= 0"])
+    else
+      s.add_dependency(%q<activerecord>.freeze, [">= 3.0"])
+      s.add_dependency(%q<sqlite3>.freeze, [">= 0"])
+    end
+  else
+    s.add_dependency(%q<activerecord>.freeze, [">= 3.0"])
+    s.add_dependency(%q<sqlite3>.freeze, [">= 0"])
+  end
+end
+"""
+    result = run(tmp_path, {"specifications/after_commit_queue-1.3.0.gemspec": spec}, rules)
+    assert providers(result) == []
+    assert [(line, rule) for _, line, rule in evidence(result, "sqlite")] == [(8, "sqlite.dependency.gem")]

@@ -210,27 +210,33 @@ def gemfile(path: str, text: str) -> Iterator[Dependency]:
 
 
 _GEM_NAME = regex_cache.compile(r"""^\s*\w+\.name\s*=\s*['"]([\w.\-]+)['"]""")
+_GEM_VERSION_CHECK = regex_cache.compile(
+    r"if\s+(?:\w+\.respond_to\?\s*:(?:add_runtime_dependency|specification_version)\b"
+    r"|Gem::Version\.new\(\s*Gem::VERSION\s*\)\s*>=)")
 
 
 def gemspec(path: str, text: str) -> Iterator[Dependency]:
     """A gem's own spec; an installed gem's spec as RubyGems writes it names each gem as
     a percent literal: s.add_runtime_dependency(%q<redis>.freeze, ["~> 4.0"])."""
     # Such a spec also repeats every dependency, development ones included, as a plain
-    # add_dependency in the `else` of `if s.respond_to? :add_runtime_dependency`, for
-    # RubyGems too old to tell them apart: that branch is skipped.
-    fallback = in_check = False
+    # add_dependency in the `else` of a check for RubyGems too old to tell them apart:
+    # `if s.respond_to? :add_runtime_dependency`, or in older specs `if
+    # Gem::Version.new(Gem::VERSION) >= Gem::Version.new('1.2.0')` nested in `if
+    # s.respond_to? :specification_version` (after_commit_queue's). Those branches are
+    # skipped, at any depth.
+    checks: list[bool] = []  # for each open check, whether its `else` branch is being read
     for i, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if re.match(r"if\s+\w+\.respond_to\?\s*:add_runtime_dependency\b", stripped):
-            in_check = True
+        if _GEM_VERSION_CHECK.match(stripped):
+            checks.append(False)
             continue
-        if in_check and stripped == "else":
-            fallback = True
+        if checks and stripped == "else":
+            checks[-1] = True
             continue
-        if in_check and stripped == "end":
-            fallback = in_check = False
+        if checks and stripped == "end":
+            checks.pop()
             continue
-        if fallback:
+        if any(checks):
             continue
         own = _GEM_NAME.match(line)
         if own:
