@@ -1710,6 +1710,10 @@ TRAPS = [
     ("a database model class named for a folder of attachments", {"indico_owncloud/controllers.py": (
         "from indico.modules.attachments.models.folders import AttachmentFolder\n\n\n"
         "def folders(event):\n    return AttachmentFolder.query.with_parent(event).all()\n")}),
+    ("fog's template of every provider's credential keys, listed with no values", {"lib/fog/core/errors.rb": (
+        "module Fog\n  module Errors\n    def self.missing_credentials\n      <<-YML\n"
+        "  :google_storage_access_key_id:\n  :google_storage_secret_access_key:\n  :local_root:\n"
+        "      YML\n    end\n  end\nend\n")}),
     ("a query language's name in a generated type's doc comment", {"src/context/types.gen.ts": (
         "export type Entry = {\n      /** @description Section titles. For `groq/functions/math` see the reference. */\n"
         "      sectionTitles?: string[]\n}\n")}),
