@@ -147,6 +147,11 @@ def _compile(pattern: str, where: str, flags: int = 0, eager: bool = False) -> P
     return pat
 
 
+def _optional(spec: dict[str, Any], key: str, where: str, eager: bool) -> Pattern | None:
+    """The pattern a rule's optional field holds (an unless_file), compiled as the others."""
+    return _compile(spec[key], where, eager=eager) if key in spec else None
+
+
 # Where a program reads an environment variable, NAME being the variable's pattern: a
 # .env or compose line, then each language's accessor. The match's text is the name.
 # Not a setting's type in a schema of settings (MediaGoblin's configobj spec lists
@@ -576,7 +581,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=rule_id, provider=pid, evidence="call",
             confidence="strong", file_classes=langs, keywords=kws,
             pattern=_compile(call["pattern"], where, eager=eager), pack=pack, lines_after=call.get("lines_after", 0),
-            unless_file=_compile(call["unless_file"], where, eager=eager) if "unless_file" in call else None,
+            unless_file=_optional(call, "unless_file", where, eager),
         ))
     schemes = spec.get("url_schemes") or []
     if schemes:
@@ -604,8 +609,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             pack=pack,
             # a scheme another service's clients use too: amqps:// in a file about Azure
             # Service Bus is AMQP 1.0 to Azure, not RabbitMQ
-            unless_file=(_compile(spec["url_unless_file"], where, eager=eager)
-                         if "url_unless_file" in spec else None),
+            unless_file=_optional(spec, "url_unless_file", where, eager),
         ))
     env_vars = spec.get("env_vars") or []
     if env_vars:
@@ -724,7 +728,7 @@ def _explicit_rule(pack: str, spec: dict[str, Any], where: str, eager: bool) -> 
         id=spec["id"], provider=spec["provider"], evidence=spec.get("evidence", "call"),
         confidence=spec.get("confidence", "strong" if spec.get("evidence", "call") in ("import", "call") else "medium"),
         file_classes=frozenset(classes), keywords=kws, pattern=pattern, pack=pack,
-        unless_file=_compile(spec["unless_file"], where, eager=eager) if "unless_file" in spec else None,
+        unless_file=_optional(spec, "unless_file", where, eager),
     )
 
 
