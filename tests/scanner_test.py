@@ -1164,6 +1164,11 @@ REAL_USAGE = [
      "celery", "celery.call.driver_module"),
     ("proj/__init__.py", "from .celery import app as celery_app\n\n__all__ = ('celery_app',)\n", "celery",
      "celery.call.driver_module"),
+    # a requirements/ directory of pip files, as cookiecutter-django and pip-tools lay them
+    # out (requirements/base.txt, production.txt) and Pootle's optional database extras
+    ("requirements/_db_postgresql.txt", "# PostgreSQL Database\npsycopg2>=2.4.5,<=2.7.3.1\n", "postgres",
+     "postgres.dependency.pypi"),
+    ("requirements/production.in", "-r base.in\nsentry-sdk[django]\n", "sentry", "sentry.dependency.pypi"),
     # a framework's backend for local disk, beside its cloud ones
     ("drivers/file_manager/local_file_manager_driver.py",
      "@define\nclass LocalFileManagerDriver(BaseFileManagerDriver):\n    workdir: str = field()\n", "local-files",
@@ -1756,12 +1761,14 @@ def test_test_only_and_dev_dependencies(tmp_path, rules):
     result = run(tmp_path, {
         "tests/test_db.py": "import sqlite3\n",
         "requirements-dev.txt": "moto\nfakeredis\n",
+        "requirements/tests.txt": "pymongo\n",
         "package.json": '{"dependencies": {"next": "15"}, "devDependencies": {"pg": "8"}}',
         "src/a.test.ts": "import Stripe from 'stripe';\n",
         "app.py": "import redis\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["sqlite"].test_only and by["postgres"].test_only and by["stripe"].test_only
+    assert by["mongodb"].test_only  # a test requirements file in a requirements/ directory
     assert not by["redis"].test_only
 
 

@@ -246,10 +246,20 @@ def _directory_reason(directory: str) -> tuple[str, str] | None:
     return None
 
 
+def is_requirements_file(path: str) -> bool:
+    """pip's requirements files: requirements*.txt or .in, and any .txt or .in in a
+    requirements/ directory, the layout of cookiecutter-django and pip-tools projects
+    (requirements/base.txt, production.txt, dev.in) and Pootle's _db_postgresql.txt."""
+    parent, _, name = path.rpartition("/")
+    if not name.endswith((".txt", ".in")):
+        return False
+    return name.startswith("requirements") or parent.rpartition("/")[2] == "requirements"
+
+
 def file_class(path: str) -> str | None:
     """The class of file rules are written for, or None when no rule reads it."""
     name = path.rpartition("/")[2]
-    if name in MANIFESTS or (name.startswith("requirements") and name.endswith((".txt", ".in"))) \
+    if name in MANIFESTS or is_requirements_file(path) \
             or name.endswith(".csproj") or name.endswith(".gemspec") or name == "Directory.Packages.props":
         return "manifest"
     lower = name.lower()

@@ -11,6 +11,7 @@ import re
 from typing import Callable, Iterator, NamedTuple
 
 from connreg_gate import regex_cache
+from connreg_gate.discover.classify import is_requirements_file
 
 
 class Dependency(NamedTuple):
@@ -306,10 +307,11 @@ PARSERS: dict[str, Callable[[str, str], Iterator[Dependency]]] = {
 }
 
 
-def parser_for(name: str) -> Callable[[str, str], Iterator[Dependency]] | None:
+def parser_for(path: str) -> Callable[[str, str], Iterator[Dependency]] | None:
+    name = posixpath.basename(path)
     if name in PARSERS:
         return PARSERS[name]
-    if name.startswith("requirements"):
+    if is_requirements_file(path):
         return requirements
     if name.endswith(".gemspec"):
         return gemspec
@@ -319,6 +321,6 @@ def parser_for(name: str) -> Callable[[str, str], Iterator[Dependency]] | None:
 
 
 def parse(path: str, text: str) -> Iterator[Dependency]:
-    parser = parser_for(posixpath.basename(path))
+    parser = parser_for(path)
     if parser is not None:
         yield from parser(path, text)
