@@ -49,16 +49,51 @@ def _with_extras(name: str, extras: str | None) -> list[str]:
     return names
 
 
+_VIA = regex_cache.compile(r"^\s*#\s+via\b\s*(.*)$")
+_VIA_MORE = regex_cache.compile(r"^\s*#\s{2,}(\S.*)$")
+
+
+def _asked_for(via: list[str]) -> bool:
+    """Whether a compiled pin's `# via` sources include a file of the project's own
+    (`-r requirements.in`, `feast (pyproject.toml)`), not only other packages."""
+    return not via or any(v.startswith(("-r", "-c")) or "(" in v or "/" in v or v.endswith((".in", ".txt", ".toml"))
+                          for v in via)
+
+
 def requirements(path: str, text: str) -> Iterator[Dependency]:
+    """A pip requirements file. One that pip-compile or `uv pip compile` wrote pins every
+    transitive dependency with a `# via` note saying what pulled it in: only the pins a
+    project file asked for count (Feast's lock of sse-starlette `# via mcp` is mcp's)."""
     dev = _dev_name(posixpath.basename(path).replace("requirements", ""))
+    pins: list[tuple[int, str, str | None, list[str]]] = []
+    compiled = False
     for i, line in enumerate(text.splitlines(), 1):
+        via = _VIA.match(line)
+        if via:
+            compiled = True
+            if pins and via.group(1):
+                pins[-1][3].append(via.group(1).strip())
+            continue
+        more = _VIA_MORE.match(line) if compiled else None
+        if more:
+            if pins:
+                pins[-1][3].append(more.group(1).strip())
+            continue
         stripped = line.split("#", 1)[0].strip()
         if not stripped or stripped.startswith("-"):
             continue
         m = _REQ_LINE.match(stripped)
         if m:
-            for name in _with_extras(m.group(1), m.group(2)):
-                yield Dependency("pypi", name, i, dev)
+            # older pip-compile notes the source on the pin's own line: `amqp==2.5.2  # via kombu`
+            inline = _VIA.match("#" + line.split("#", 1)[1]) if "#" in line else None
+            compiled = compiled or bool(inline)
+            pins.append((i, m.group(1), m.group(2),
+                         [v.strip() for v in inline.group(1).split(",") if v.strip()] if inline else []))
+    for i, name, extras, via in pins:
+        if compiled and not _asked_for(via):
+            continue
+        for each in _with_extras(name, extras):
+            yield Dependency("pypi", each, i, dev)
 
 
 def _pep508_names(spec: str) -> list[str]:
