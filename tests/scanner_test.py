@@ -1488,6 +1488,9 @@ TRAPS = [
       "$files = new TemporaryLocalFileStorage();\n"}),
     ("a one-off retry after a fixed delay", {"src/retry.js": "setTimeout(() => this.fetch(), 500);\n"}),
     ("a timer awaiting local work", {"src/cleanup.js": "setInterval(async () => {\n    await cleanupExpired();\n});\n"}),
+    ("a timer's body closed, then a load that runs once",
+     {"src/server/Plugin.js": "    this.checker = setInterval(() => {\n      this.dispatcher.recover({ gracePeriod: 6e4 });\n"
+      "    }, 3e5);\n    await this.timeoutManager.load();\n"}),
     ("a file cache named in a list of backends a check rejects",
      {"axes/checks.py": "incompatible = [\n    'django.core.cache.backends.locmem.LocMemCache',\n"
       "    'django.core.cache.backends.filebased.FileBasedCache',\n]\n"}),
