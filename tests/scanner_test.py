@@ -1164,6 +1164,12 @@ REAL_USAGE = [
      "celery", "celery.call.driver_module"),
     ("proj/__init__.py", "from .celery import app as celery_app\n\n__all__ = ('celery_app',)\n", "celery",
      "celery.call.driver_module"),
+    # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
+    ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
+     "smtp", "smtp.call.framework_mailer"),
+    ("ckanext/issues/notify.py", "from ckan.lib import helpers as h, mailer\n", "smtp", "smtp.call.framework_mailer"),
+    ("trytond/modules/notification_email/notification.py",
+     "from trytond.sendmail import SMTPDataManager, send_message_transactional\n", "smtp", "smtp.call.framework_mailer"),
     # a requirements/ directory of pip files, as cookiecutter-django and pip-tools lay them
     # out (requirements/base.txt, production.txt) and Pootle's optional database extras
     ("requirements/_db_postgresql.txt", "# PostgreSQL Database\npsycopg2>=2.4.5,<=2.7.3.1\n", "postgres",
