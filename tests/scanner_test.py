@@ -1164,6 +1164,13 @@ REAL_USAGE = [
      "celery", "celery.call.driver_module"),
     ("proj/__init__.py", "from .celery import app as celery_app\n\n__all__ = ('celery_app',)\n", "celery",
      "celery.call.driver_module"),
+    # Predis's client built by its full name with no use line (Horde's hash table factory),
+    # and a class given Laravel's Redis factory (Illuminate's Redis broadcaster)
+    ("lib/Horde/Core/Factory/HashTable.php",
+     "<?php\nreturn new Horde_HashTable_Predis(array(\n    'predis' => new Predis\\Client($redis_params, $opts)\n));\n",
+     "redis", "redis.call.1"),
+    ("app/Broadcasting/RedisBroadcaster.php", "<?php\nnamespace App\\Broadcasting;\n\nuse Illuminate\\Contracts\\Redis\\Factory as Redis;\n",
+     "redis", "redis.call.laravel"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
