@@ -1171,6 +1171,10 @@ REAL_USAGE = [
      "redis", "redis.call.1"),
     ("app/Broadcasting/RedisBroadcaster.php", "<?php\nnamespace App\\Broadcasting;\n\nuse Illuminate\\Contracts\\Redis\\Factory as Redis;\n",
      "redis", "redis.call.laravel"),
+    # an orchestrator's Snowflake integration, declared or imported (prefect-dbt's target config)
+    ("requirements.txt", "dbt-core\nprefect-snowflake>=0.28\n", "snowflake", "snowflake.dependency.pypi"),
+    ("prefect_dbt/cli/configs/snowflake.py", "from prefect_snowflake.database import SnowflakeConnector\n", "snowflake",
+     "snowflake.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1501,6 +1505,8 @@ TRAPS = [
       "$files = new TemporaryLocalFileStorage();\n"}),
     ("a one-off retry after a fixed delay", {"src/retry.js": "setTimeout(() => this.fetch(), 500);\n"}),
     ("a timer awaiting local work", {"src/cleanup.js": "setInterval(async () => {\n    await cleanupExpired();\n});\n"}),
+    ("Twitter-style id generators named snowflake",
+     {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
      {"src/server/Plugin.js": "    this.checker = setInterval(() => {\n      this.dispatcher.recover({ gracePeriod: 6e4 });\n"
       "    }, 3e5);\n    await this.timeoutManager.load();\n"}),
