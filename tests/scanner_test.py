@@ -1505,6 +1505,9 @@ TRAPS = [
       "$files = new TemporaryLocalFileStorage();\n"}),
     ("a one-off retry after a fixed delay", {"src/retry.js": "setTimeout(() => this.fetch(), 500);\n"}),
     ("a timer awaiting local work", {"src/cleanup.js": "setInterval(async () => {\n    await cleanupExpired();\n});\n"}),
+    ("EdgeDB's standard-library type names in a code generator",
+     {"edgedb/codegen/generator.py": 'TYPE_MAPPING = {\n    "std::str": "str",\n    "std::int16": "int",\n'
+      '    "std::uuid": "uuid.UUID",\n    "std::bigint": "int",\n}\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
