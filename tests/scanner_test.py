@@ -1175,6 +1175,9 @@ REAL_USAGE = [
     ("requirements.txt", "dbt-core\nprefect-snowflake>=0.28\n", "snowflake", "snowflake.dependency.pypi"),
     ("prefect_dbt/cli/configs/snowflake.py", "from prefect_snowflake.database import SnowflakeConnector\n", "snowflake",
      "snowflake.import.python"),
+    # Flask-Uploads' destination settings (Flask-Reuploaded keeps its upload sets there)
+    ("app/config.py", "UPLOADED_PHOTOS_DEST = os.path.join(basedir, 'static/photos')\n", "local-files",
+     "local-files.call.4"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
