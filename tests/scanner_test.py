@@ -1806,6 +1806,8 @@ def test_test_only_and_dev_dependencies(tmp_path, rules):
         "tests/test_db.py": "import sqlite3\n",
         "requirements-dev.txt": "moto\nfakeredis\n",
         "requirements/tests.txt": "pymongo\n",
+        # prose beside the pip files is not a requirement
+        "requirements/README.txt": "Redis is required for the cache.\nSee docs/install.rst.\n",
         "package.json": '{"dependencies": {"next": "15"}, "devDependencies": {"pg": "8"}}',
         "src/a.test.ts": "import Stripe from 'stripe';\n",
         "app.py": "import redis\n",
@@ -1813,6 +1815,7 @@ def test_test_only_and_dev_dependencies(tmp_path, rules):
     by = {c.provider: c for c in result.connections}
     assert by["sqlite"].test_only and by["postgres"].test_only and by["stripe"].test_only
     assert by["mongodb"].test_only  # a test requirements file in a requirements/ directory
+    assert "redis" in by and not any(e.path.endswith("README.txt") for e in by["redis"].evidence)
     assert not by["redis"].test_only
 
 

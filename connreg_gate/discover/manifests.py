@@ -28,7 +28,9 @@ def _line_of(text: str, needle: str, start: int = 0) -> int:
     return text.count("\n", 0, idx) + 1 if idx >= 0 else 1
 
 
-_REQ_LINE = regex_cache.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:[<>=!~;@ ]|$)")
+# a requirement: a name, its extras, then a version, marker, URL, option, comment or the
+# line's end; not a line of prose ("Redis is required" in a requirements/README.txt)
+_REQ_LINE = regex_cache.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(?:[<>=!~;@#(\\-]|$)")
 _DEV_WORDS = ("dev", "test", "lint", "doc", "ci", "typing", "mypy", "format", "bench")
 
 
