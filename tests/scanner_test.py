@@ -1178,6 +1178,9 @@ REAL_USAGE = [
     # Flask-Uploads' destination settings (Flask-Reuploaded keeps its upload sets there)
     ("app/config.py", "UPLOADED_PHOTOS_DEST = os.path.join(basedir, 'static/photos')\n", "local-files",
      "local-files.call.4"),
+    # a multer-style disk storage engine defined by a framework's adapter (NestJS's Fastify adapter)
+    ("multipart/storage/disk.storage.js", "export function diskStorage(options = {}) {\n    const destination = options.destination;\n",
+     "local-files", "local-files.call.2"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
