@@ -1181,6 +1181,19 @@ REAL_USAGE = [
     # a multer-style disk storage engine defined by a framework's adapter (NestJS's Fastify adapter)
     ("multipart/storage/disk.storage.js", "export function diskStorage(options = {}) {\n    const destination = options.destination;\n",
      "local-files", "local-files.call.2"),
+    # a PostgreSQL extension installed by name (an Odoo GIS addon's pre-init hook, a migration)
+    ("odoo/addons/base_geoengine/geo_db.py",
+     'def init_postgis(env):\n    env.cr.execute("""\n        CREATE EXTENSION postgis;\n'
+     '        CREATE EXTENSION postgis_topology;\n    """)\n',
+     "postgres", "postgres.call.sql_dialect"),
+    ("migrations/0001_extensions.sql", 'create extension if not exists "uuid-ossp";\n', "postgres",
+     "postgres.call.sql_dialect"),
+    # Matomo's snippet in an XML page template (an Odoo website addon's QWeb view)
+    ("website_analytics_matomo/views/templates.xml",
+     "<odoo>\n  <template id=\"layout\" inherit_id=\"website.layout\">\n    <script type=\"text/javascript\">\n"
+     "      var _paq = window._paq = window._paq || [];\n      _paq.push(['trackPageView']);\n    </script>\n"
+     "  </template>\n</odoo>\n",
+     "matomo", "matomo.call"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1514,6 +1527,13 @@ TRAPS = [
     ("EdgeDB's standard-library type names in a code generator",
      {"edgedb/codegen/generator.py": 'TYPE_MAPPING = {\n    "std::str": "str",\n    "std::int16": "int",\n'
       '    "std::uuid": "uuid.UUID",\n    "std::bigint": "int",\n}\n'}),
+    ("an editor's extension host, created in a comment and a function name",
+     {"src/extensionHost.js": "// Create extension host process for the workbench\nfunction createExtensionHost() {}\n",
+      "src/ext.py": "# create extension points for plugins\n"}),
+    ("a file session store's methods borrowed by a store that keeps sessions in PostgreSQL",
+     {"session_db/pg_session_store.py": "class PGSessionStore(sessions.SessionStore):\n"
+      "    rotate = http.FilesystemSessionStore.rotate\n"
+      "    generate_key = http.FilesystemSessionStore.generate_key\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
