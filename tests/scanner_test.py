@@ -1194,6 +1194,16 @@ REAL_USAGE = [
      "      var _paq = window._paq = window._paq || [];\n      _paq.push(['trackPageView']);\n    </script>\n"
      "  </template>\n</odoo>\n",
      "matomo", "matomo.call"),
+    # an asyncio AMQP 0.9.1 client (guillotina_amqp's task queue)
+    ("guillotina_amqp/amqp.py", "import aioamqp\n\n\nasync def connect(host, port):\n"
+     "    return await aioamqp.connect(host=host, port=port)\n", "rabbitmq", "rabbitmq.import.python"),
+    # Pyramid's mailer (Kotti's notifications)
+    ("kotti/message.py", "from pyramid_mailer.mailer import Mailer\nfrom pyramid_mailer.message import Message\n", "smtp",
+     "smtp.import.python"),
+    # Zope's MailHost as Plone code looks it up (collective.easyform's mailer action, Volto's form blocks)
+    ("collective/easyform/actions.py", "from plone import api\n\n\ndef send(mailtext):\n"
+     "    host = api.portal.get_tool(name=\"MailHost\")\n    host.send(mailtext)\n", "smtp", "smtp.call.mailhost"),
+    ("products/notify.py", "mail_host = getToolByName(self.context, 'MailHost')\n", "smtp", "smtp.call.mailhost"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
