@@ -1204,6 +1204,12 @@ REAL_USAGE = [
     ("collective/easyform/actions.py", "from plone import api\n\n\ndef send(mailtext):\n"
      "    host = api.portal.get_tool(name=\"MailHost\")\n    host.send(mailtext)\n", "smtp", "smtp.call.mailhost"),
     ("products/notify.py", "mail_host = getToolByName(self.context, 'MailHost')\n", "smtp", "smtp.call.mailhost"),
+    # amqp-ts, a TypeScript wrapper of amqplib (a Node-RED AMQP node)
+    ("lib/amqp.js", "var Amqp = require('amqp-ts');\nvar connection = new Amqp.Connection(config.host);\n", "rabbitmq",
+     "rabbitmq.import.javascript"),
+    # Mapbox GL JS from its older CDN host (a Node-RED world map's 3D view)
+    ("worldmap/index3d.html", '<script src="https://api.tiles.mapbox.com/mapbox-gl-js/v2.6.1/mapbox-gl.js"></script>\n',
+     "mapbox", "mapbox.host"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1544,6 +1550,8 @@ TRAPS = [
      {"session_db/pg_session_store.py": "class PGSessionStore(sessions.SessionStore):\n"
       "    rotate = http.FilesystemSessionStore.rotate\n"
       "    generate_key = http.FilesystemSessionStore.generate_key\n"}),
+    ("a file watcher waiting for a write to settle, bundled into a package's file utilities",
+     {"packages/uib-fs-utils/index.cjs": "      timeoutHandler = setTimeout(awaitWriteFinishFn, pollInterval);\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
