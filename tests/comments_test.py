@@ -11,17 +11,17 @@ from hypothesis import strategies as st
 
 from connreg_gate.discover.comments import (
     _SPACED,
-    BLOCKS,
     LINE_MARKERS,
     CommentMap,
-    _block_spans,
+    block_spans,
     _docstring_spans,
     _line_comment_start,
 )
 
 # Fragments that open and close every comment syntax we know, plus quotes and URLs.
 FRAGMENTS = ['"""', "'''", "/*", "*/", "#", "//", "<!--", "-->", "\n=begin", "\n=end", '"', "'", "`",
-             "\\", "\n", " ", "https://x", "import stripe", "r", "x = ", ";"]
+             "\\", "\n", " ", "https://x", "import stripe", "r", "x = ", ";",
+             "<script>", "</script>", "<STYLE a>"]
 CLASSES = ["python", "javascript", "go", "ruby", "php", "html", "env", "config", "terraform", "deploy"]
 
 
@@ -31,8 +31,7 @@ def _line_start(text: str, offset: int) -> int:
 
 def _eager(text: str, cls: str, offset: int) -> bool:
     """The plain definition: every span found up front, every line scanned in full."""
-    spans = list(_docstring_spans(text)) if cls == "python" else [
-        span for open_, close in BLOCKS.get(cls, ()) for span in _block_spans(text, open_, close)]
+    spans = list(_docstring_spans(text)) if cls == "python" else list(block_spans(text, cls))
     if any(start <= offset < end for start, end in spans):
         return True
     markers = LINE_MARKERS.get(cls, ())
@@ -86,3 +85,17 @@ def test_later_spans_are_found_on_first_ask() -> None:
         m = CommentMap(text, cls)
         order = [text.index("stripe"), last, text.index(code)]
         assert [m.contains(_line_start(text, o), o) for o in order] == [True, True, False]
+
+
+def test_a_pages_script_comments_and_text_that_only_looks_like_one() -> None:
+    page = ('<p>Files under docs/* are copied.</p>\n<script>\n/* google maps - future possibility\n'
+            '   load("https://maps.googleapis.com/maps/api/js");\n*/\nvar tiles = "https://tile.example.org";\n'
+            '/* never closed in this script\n</script>\n'
+            '<!-- old: <script src="https://js.stripe.com/v3"></script> -->\n'
+            '<script src="https://cdn.segment.com/a.js"></script>\n<style>/* a */ .b { } </style>*/\n')
+    m = CommentMap(page, "html")
+    at = [page.index("maps.googleapis"), page.index("tile.example"), page.index("js.stripe"),
+          page.index("cdn.segment"), page.index("never closed")]
+    # a script's block comment; code after it; an HTML comment holding a script; a script
+    # after the page's text "docs/*" and a script's unclosed `/*`, neither a comment
+    assert [m.contains(_line_start(page, o), o) for o in at] == [True, False, True, False, False]

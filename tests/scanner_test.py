@@ -1552,6 +1552,10 @@ TRAPS = [
       "    generate_key = http.FilesystemSessionStore.generate_key\n"}),
     ("a file watcher waiting for a write to settle, bundled into a package's file utilities",
      {"packages/uib-fs-utils/index.cjs": "      timeoutHandler = setTimeout(awaitWriteFinishFn, pollInterval);\n"}),
+    ("Google Maps in a block comment of a page's script (a Node-RED node's editor page)",
+     {"cronplus.html": "<script type=\"text/javascript\">\n    /* google maps - future possibility...\n"
+      "    checkLoadJsCssFile(\"https://maps.googleapis.com/maps/api/js?v=3\", \"js\");\n    */\n"
+      "    RED.nodes.registerType('cronplus', {});\n</script>\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",

@@ -9,6 +9,8 @@ Two cheap parts, both only run for files where a rule already matched:
 from __future__ import annotations
 
 import bisect
+import heapq
+import re
 from typing import Iterator
 
 HASH = ("#",)
@@ -27,24 +29,66 @@ BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
     # host listed in a comment is not used
     "config": (("<!--", "-->"),),
 }
+# A page's scripts and style sheets: their `/* */` comments are comments too (a Node-RED
+# node's editor page: `/* google maps - future possibility ... */`). Only inside them, since
+# in the page's text `/*` can be prose ("docs/*").
+_EMBEDDED = re.compile(r"<(script|style)\b[^>]*>", re.IGNORECASE)
+_EMBEDDED_END = {"script": re.compile(r"</script", re.IGNORECASE), "style": re.compile(r"</style", re.IGNORECASE)}
 # Markers that need white space (or line start) before them, as in YAML and shells.
 _SPACED = frozenset({"env", "deploy", "config", "shell"})
 
 
-def _block_spans(text: str, open_: str, close: str) -> Iterator[tuple[int, int]]:
-    """Block comments in order of their start; they never overlap."""
-    pos = text.find(open_)
+def _block_spans(text: str, open_: str, close: str, start: int = 0, stop: int | None = None,
+                 must_close: bool = False) -> Iterator[tuple[int, int]]:
+    """Block comments in order of their start; they never overlap. Between ``start`` and
+    ``stop`` only; with ``must_close``, an opener with no closer before ``stop`` is none."""
+    stop = len(text) if stop is None else stop
+    pos = text.find(open_, start, stop)
     while pos >= 0:
-        end = text.find(close, pos + len(open_))
-        end = len(text) if end < 0 else end + len(close)
+        end = text.find(close, pos + len(open_), stop)
+        if end < 0 and must_close:
+            return  # no later opener can close either
+        end = stop if end < 0 else end + len(close)
         # `"/*"` inside a string literal on the same line is not a comment opener.
         line_start = text.rfind("\n", 0, pos) + 1
         prefix = text[line_start:pos]
         if (prefix.count('"') % 2 == 0 and prefix.count("'") % 2 == 0) or open_.startswith("\n"):
             yield pos, end
-            pos = text.find(open_, end)
+            pos = text.find(open_, end, stop)
         else:
-            pos = text.find(open_, pos + len(open_))
+            pos = text.find(open_, pos + len(open_), stop)
+
+
+def _embedded_spans(text: str) -> Iterator[tuple[int, int]]:
+    """`/* */` comments inside a page's <script> and <style> elements, in order."""
+    for m in _EMBEDDED.finditer(text):
+        close = _EMBEDDED_END[m.group(1).lower()].search(text, m.end())
+        yield from _block_spans(text, "/*", "*/", m.end(), len(text) if close is None else close.start(),
+                                must_close=True)
+
+
+def _joined(spans: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Spans in order of their start, overlapping ones joined (a script inside `<!-- -->`)."""
+    current: tuple[int, int] | None = None
+    for start, end in spans:
+        if current is None:
+            current = (start, end)
+        elif start < current[1]:
+            current = (current[0], max(current[1], end))
+        else:
+            yield current
+            current = (start, end)
+    if current is not None:
+        yield current
+
+
+def block_spans(text: str, file_class: str) -> Iterator[tuple[int, int]]:
+    """Every block comment of a ``file_class`` file (not Python's docstrings), in order."""
+    blocks = BLOCKS.get(file_class, ())
+    spans = _block_spans(text, *blocks[0]) if blocks else iter(())
+    if file_class == "html":
+        return _joined(heapq.merge(spans, _embedded_spans(text)))
+    return spans
 
 
 _DOCSTRING_PREFIXES = frozenset(("", "r", "R", "b", "u", "f", "rb", "br", "rf", "fr"))
@@ -122,12 +166,11 @@ class CommentMap:
         self._text = text
         self._markers = LINE_MARKERS.get(file_class, ())
         self._spaced = file_class in _SPACED
-        blocks = BLOCKS.get(file_class, ())
-        assert len(blocks) <= 1, "one block syntax per file class keeps spans ordered"
+        assert len(BLOCKS.get(file_class, ())) <= 1, "one block syntax per file class keeps spans ordered"
         if file_class == "python":
             self._pending: Iterator[tuple[int, int]] | None = _docstring_spans(text)
-        elif blocks:
-            self._pending = _block_spans(text, *blocks[0])
+        elif file_class in BLOCKS:
+            self._pending = block_spans(text, file_class)
         else:
             self._pending = None
         self._starts: list[int] = []
