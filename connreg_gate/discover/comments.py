@@ -83,12 +83,14 @@ def _joined(spans: Iterator[tuple[int, int]]) -> Iterator[tuple[int, int]]:
 
 
 def block_spans(text: str, file_class: str) -> Iterator[tuple[int, int]]:
-    """Every block comment of a ``file_class`` file (not Python's docstrings), in order."""
-    blocks = BLOCKS.get(file_class, ())
-    spans = _block_spans(text, *blocks[0]) if blocks else iter(())
+    """Every block comment of a ``file_class`` file (not Python's docstrings), in order;
+    the spans of several syntaxes are merged, overlapping ones joined."""
+    sources = [_block_spans(text, open_, close) for open_, close in BLOCKS.get(file_class, ())]
     if file_class == "html":
-        return _joined(heapq.merge(spans, _embedded_spans(text)))
-    return spans
+        sources.append(_embedded_spans(text))
+    if len(sources) == 1:
+        return sources[0]
+    return _joined(heapq.merge(*sources))
 
 
 _DOCSTRING_PREFIXES = frozenset(("", "r", "R", "b", "u", "f", "rb", "br", "rf", "fr"))
@@ -166,7 +168,6 @@ class CommentMap:
         self._text = text
         self._markers = LINE_MARKERS.get(file_class, ())
         self._spaced = file_class in _SPACED
-        assert len(BLOCKS.get(file_class, ())) <= 1, "one block syntax per file class keeps spans ordered"
         if file_class == "python":
             self._pending: Iterator[tuple[int, int]] | None = _docstring_spans(text)
         elif file_class in BLOCKS:
