@@ -1210,6 +1210,10 @@ REAL_USAGE = [
     # Mapbox GL JS from its older CDN host (a Node-RED world map's 3D view)
     ("worldmap/index3d.html", '<script src="https://api.tiles.mapbox.com/mapbox-gl-js/v2.6.1/mapbox-gl.js"></script>\n',
      "mapbox", "mapbox.host"),
+    # Valkey GLIDE's Python client (Haystack's Valkey document store)
+    ("haystack_integrations/document_stores/valkey/document_store.py",
+     "from glide import GlideClient, GlideClientConfiguration, NodeAddress\n", "redis", "redis.import.python"),
+    ("requirements.txt", "haystack-ai\nvalkey-glide>=2.1\n", "redis", "redis.dependency.pypi"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
