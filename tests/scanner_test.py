@@ -1214,6 +1214,11 @@ REAL_USAGE = [
     ("haystack_integrations/document_stores/valkey/document_store.py",
      "from glide import GlideClient, GlideClientConfiguration, NodeAddress\n", "redis", "redis.import.python"),
     ("requirements.txt", "haystack-ai\nvalkey-glide>=2.1\n", "redis", "redis.dependency.pypi"),
+    # Bedrock's agent runtime and agent clients: knowledge bases queried and listed (an MCP server's retrieval tool)
+    ("src/index.ts", 'import {\n  BedrockAgentRuntimeClient,\n  RetrieveCommand,\n} from "@aws-sdk/client-bedrock-agent-runtime";\n',
+     "bedrock", "bedrock.import.javascript"),
+    ("kb/discovery.py", "import boto3\n\nagent = boto3.client('bedrock-agent', region_name=region)\n", "bedrock",
+     "bedrock.call"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
