@@ -328,6 +328,12 @@ _CLI = (r"\b(?:[\w.]*execute|exec\.Command(?:Context)?|Popen|check_output|check_
 # An entry of an OAuth provider table keyed by id, opening its settings, in code or in
 # JSON: Grant's config/oauth.json `"cognito": {"authorize_url": ...`, an app's Grant config.
 _SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"
+# Where a quoted owner/name is a source repository, not a model id: after a repo or
+# repository key (a prompt's `{"repo": "huggingface/transformers", "path": ""}`, a
+# `github_repo=`). Fixed-width lookbehinds, one per spelling of the key.
+# Tried only where a quote opens, so that the line's other characters cost one test.
+_NOT_A_REPOSITORY = r"(?=[\"'`])" + "".join(rf"(?<!{key}{sep})" for key in ("repo", "repository", "Repo")
+                                         for sep in ('": ', "': ", '":', "':", ": ", "=", " = "))
 # An LLM provider's id next to a name that says it is one (see model_prefixes): a
 # wrapper's registration or a branch on the provider in use. IDS are the provider's prefixes.
 # Or the provider a model is served by: LangChain's `init_chat_model(..., model_provider="openai")`,
@@ -479,11 +485,15 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         keywords = [p.lower() + "/" for p in prefixes]
         # In code, a quoted id counts unless it is a bare item of a list of ids: a catalog of
         # what another gateway hosts (Mastra's GitHub Models entry lists "cohere/command-a"),
-        # or a key opening its own table of facts: a table of model profiles or prices
-        # (LangChain Vertex's `"xai/grok-4.1-fast": {"name": ...}`).
+        # or a key: one opening its own table of facts, a table of model profiles or prices
+        # (LangChain Vertex's `"xai/grok-4.1-fast": {"name": ...}`), one mapped to a display
+        # name, or a vendor's namespaced key (an MCP tool's `_meta: {"anthropic/alwaysLoad": true}`,
+        # the colon right after the quote; a ternary's ` : ` has spaces). Nor is it an id when a
+        # repository key names it: `{"repo": "huggingface/transformers"}` is on GitHub.
         # The second form is _QUOTED_IN_CODE's: no comment may come before the id.
         template_call("model_prefix", r"\bmodel(?:_name|_id)?\s*[:=]\s*[\"'`]?" + model
-                      + r"|" + _QUOTED_IN_CODE + r"[\"'`]" + model + r"(?![\w.:@-]*[\"'`]\s*:\s*[{\[])", keywords)
+                      + r"|" + _QUOTED_IN_CODE + _NOT_A_REPOSITORY + r"[\"'`]" + model
+                      + r"(?![\w.:@-]*[\"'`](?::|\s*:\s*[{\[]))", keywords)
         # In settings files only a model key counts: a price list naming every provider's
         # models ("name": "mistral/codestral-2508", Phoenix's cost manifest) is not usage.
         template_call("model_prefix", r"\b(?:model|MODEL)(?:_name|_id|_NAME|_ID)?[\"']?\s*[:=]\s*[\"']?" + model,

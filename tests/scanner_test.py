@@ -1565,6 +1565,13 @@ TRAPS = [
      {"cronplus.html": "<script type=\"text/javascript\">\n    /* google maps - future possibility...\n"
       "    checkLoadJsCssFile(\"https://maps.googleapis.com/maps/api/js?v=3\", \"js\");\n    */\n"
       "    RED.nodes.registerType('cronplus', {});\n</script>\n"}),
+    ("a vendor's namespaced key in an MCP tool's metadata, and a display name keyed by model id",
+     {"src/index.js": "server.addTool({\n  ...scrapeTool,\n  _meta: { \"anthropic/alwaysLoad\": true }\n});\n",
+      "eval/leaderboard.py": 'NAMES = {\n    "anthropic/claude-3-5-sonnet-20241022": "Claude 3.5 Sonnet (Oct 2024)",\n}\n'}),
+    ("GitHub repositories named in a prompt's examples",
+     {"prompts/github/repo_viewer_prompt.py": 'PROMPT = """\nExamples:\n'
+      '- {"repo": "huggingface/transformers", "path": "src/transformers/models/albert"}\n'
+      '- {"repo": "replicate/cog", "path": "README.md"}\n"""\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
