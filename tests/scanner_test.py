@@ -1572,6 +1572,10 @@ TRAPS = [
      {"prompts/github/repo_viewer_prompt.py": 'PROMPT = """\nExamples:\n'
       '- {"repo": "huggingface/transformers", "path": "src/transformers/models/albert"}\n'
       '- {"repo": "replicate/cog", "path": "README.md"}\n"""\n'}),
+    ("PostgreSQL's cast syntax in a dbt macro for Vertica, which borrowed it",
+     {"dbt/include/vertica/macros/materializations/snapshots/strategies.sql":
+      "{% macro vertica__snapshot_string_as_time(timestamp) %}\n"
+      "    {%- set result = \"('\" ~ timestamp ~ \"'::timestamptz)\" -%}\n    {{ return(result) }}\n{% endmacro %}\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
