@@ -1219,6 +1219,10 @@ REAL_USAGE = [
      "bedrock", "bedrock.import.javascript"),
     ("kb/discovery.py", "import boto3\n\nagent = boto3.client('bedrock-agent', region_name=region)\n", "bedrock",
      "bedrock.call"),
+    # SQL Server's ODBC driver named as a default, joined into DRIVER={...} elsewhere (Soda's data source)
+    ("soda/data_sources/sqlserver_data_source.py",
+     'self.driver = data_source_properties.get("driver", "ODBC Driver 18 for SQL Server")\n', "mssql",
+     "mssql.call.odbc_driver"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
