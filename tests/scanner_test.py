@@ -1223,6 +1223,10 @@ REAL_USAGE = [
     ("soda/data_sources/sqlserver_data_source.py",
      'self.driver = data_source_properties.get("driver", "ODBC Driver 18 for SQL Server")\n', "mssql",
      "mssql.call.odbc_driver"),
+    # Athena's query results staged in an S3 location (Soda's and PyAthena's s3_staging_dir)
+    ("soda/data_sources/athena_data_source.py",
+     "self.connection = pyathena.connect(\n    s3_staging_dir=self.athena_staging_dir,\n    region_name=self.region_name,\n)\n",
+     "s3", "s3.call.athena_staging"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
