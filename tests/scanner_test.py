@@ -1227,6 +1227,8 @@ REAL_USAGE = [
     ("soda/data_sources/athena_data_source.py",
      "self.connection = pyathena.connect(\n    s3_staging_dir=self.athena_staging_dir,\n    region_name=self.region_name,\n)\n",
      "s3", "s3.call.athena_staging"),
+    ("src/athena.js", "const athena = createAthena({\n  s3StagingDir: process.env.ATHENA_RESULTS_LOCATION,\n});\n",
+     "s3", "s3.call.athena_staging"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1498,6 +1500,8 @@ TRAPS = [
         "health_check/contrib/atlassian.py": 'base_url: str = dataclasses.field(default="https://status.sentry.io")\n'}),
     ("a data directory in cloud storage is not local storage", {
         "dbt/target.py": "s3_staging_dir: t.Optional[str] = None\ns3_data_dir: t.Optional[str] = None\n"}),
+    ("Athena's staging location declared as a field, not handed over", {
+        "src/types.ts": "export interface AthenaOptions {\n  s3StagingDir: string;\n  workGroup?: string;\n}\n"}),
     ("a class named for a database that is not written for it", {
         "models.py": "class PostgresEnumField(models.Field):\n    pass\n"}),
     ("hosts in an ad blocker's globs and a CSP allowlist", {
