@@ -1229,6 +1229,9 @@ REAL_USAGE = [
      "s3", "s3.call.athena_staging"),
     ("src/athena.js", "const athena = createAthena({\n  s3StagingDir: process.env.ATHENA_RESULTS_LOCATION,\n});\n",
      "s3", "s3.call.athena_staging"),
+    # libSQL's better-sqlite3-compatible native driver (MikroORM's libSQL driver)
+    ("LibSqlConnection.js", "import Database from 'libsql';\n\nconst db = new Database(this.config.get('dbName'));\n",
+     "sqlite", "sqlite.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
