@@ -1591,6 +1591,9 @@ TRAPS = [
      {"dbt/include/vertica/macros/materializations/snapshots/strategies.sql":
       "{% macro vertica__snapshot_string_as_time(timestamp) %}\n"
       "    {%- set result = \"('\" ~ timestamp ~ \"'::timestamptz)\" -%}\n    {{ return(result) }}\n{% endmacro %}\n"}),
+    ("a hosted index of files named a store (Gemini's file search stores)",
+     {"google/genai/types.py": "class FileSearchStore(_common.BaseModel):\n  \"\"\"A collection of Documents.\"\"\"\n",
+      "google/genai/file_search_stores.py": "def create(self) -> types.FileSearchStore:\n    ...\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
