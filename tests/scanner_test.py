@@ -1232,6 +1232,9 @@ REAL_USAGE = [
     # libSQL's better-sqlite3-compatible native driver (MikroORM's libSQL driver)
     ("LibSqlConnection.js", "import Database from 'libsql';\n\nconst db = new Database(this.config.get('dbName'));\n",
      "sqlite", "sqlite.import.javascript"),
+    # a LiteLLM-style id chosen by a ternary still counts: its colon is spaced, a key's is not
+    ("src/llm.js", 'const id = fast ? "groq/llama-3.1-8b-instant" : fallbackModel;\n', "groq",
+     "groq.call.model_prefix"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
