@@ -330,9 +330,9 @@ _CLI = (r"\b(?:[\w.]*execute|exec\.Command(?:Context)?|Popen|check_output|check_
 _SIGNIN_KEY = r"^\s*[\"'](?:IDS)[\"']\s*:\s*\{"
 # Where a quoted owner/name is a source repository, not a model id: after a repo or
 # repository key (a prompt's `{"repo": "huggingface/transformers", "path": ""}`, a
-# `github_repo=`). Fixed-width lookbehinds, one per spelling of the key.
+# `github_repo=`, `Repo: `). Fixed-width lookbehinds, one per spelling of the key, in any case.
 # Tried only where a quote opens, so that the line's other characters cost one test.
-_NOT_A_REPOSITORY = r"(?=[\"'`])" + "".join(rf"(?<!{key}{sep})" for key in ("repo", "repository", "Repo")
+_NOT_A_REPOSITORY = r"(?=[\"'`])" + "".join(rf"(?<!(?i:{key}){sep})" for key in ("repo", "repository")
                                          for sep in ('": ', "': ", '":', "':", ": ", "=", " = "))
 # An LLM provider's id next to a name that says it is one (see model_prefixes): a
 # wrapper's registration or a branch on the provider in use. IDS are the provider's prefixes.
