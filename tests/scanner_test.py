@@ -1964,6 +1964,22 @@ def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):
     assert not by["postgres"].test_only  # nor a script whose name merely ends in "test"
 
 
+def test_scripts_named_for_testing_are_test_only(tmp_path, rules):
+    # the E2B plugin's scripts/test-*.mjs and test-*.ts drive its sandbox with OpenAI,
+    # Anthropic and a test database
+    result = run(tmp_path, {
+        "scripts/test-e2b-workflow.mjs": "console.log({ OPENAI_API_KEY: !!process.env.OPENAI_API_KEY });\n",
+        "scripts/test-llm-driven-scenarios.ts": "const url = process.env.POSTGRES_URL;\n",
+        "tools/test-smtp.py": "import smtplib\n",
+        "scripts/testimonials.js": "import Stripe from 'stripe';\n",
+        "src/contest-entries.ts": "import { Redis } from 'ioredis';\n",
+    }, rules)
+    by = {c.provider: c for c in result.connections}
+    assert by["openai"].test_only and by["postgres"].test_only and by["smtp"].test_only
+    assert not by["stripe"].test_only  # a word that merely starts with "test"
+    assert not by["redis"].test_only  # nor one with "test" inside it
+
+
 def test_a_librarys_example_beside_its_code_is_an_example(tmp_path, rules):
     # Aedes ships example.js, an MQTT broker served over ws; its lib/ is the library
     result = run(tmp_path, {

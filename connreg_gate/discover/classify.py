@@ -383,6 +383,9 @@ _TEST_TOOL_STEMS = frozenset({"jest.config", "vitest.config", "karma.conf", "pla
                               ".mocharc", "vitest.workspace", "jest.setup", "vitest.setup"})
 
 
+_TEST_SCRIPT_EXTS = (".sh", ".bash", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".py", ".rb", ".php")
+
+
 def is_test_path(path: str) -> bool:
     """True for tests, examples and docs code (relative to the scan root)."""
     directory, _, name = path.rpartition("/")
@@ -394,8 +397,10 @@ def is_test_path(path: str) -> bool:
         # a pytest plugin shipped with the package: fixtures for its users' test suites
         # (Software Heritage's pytest_plugin.py templates a Cassandra node's data directory)
         or (lower.startswith("pytest_") and lower.endswith(".py"))
-        # a shell script testing the app against a server (Signal K's test-oidc-sso.sh)
-        or (lower.startswith("test-") and lower.endswith((".sh", ".bash")))
+        # a script testing the app against a server (Signal K's test-oidc-sso.sh, the
+        # E2B plugin's scripts/test-e2b-workflow.mjs run with its OpenAI key); the hyphen
+        # keeps it out of an import path, so it is run, not imported
+        or (lower.startswith("test-") and lower.endswith(_TEST_SCRIPT_EXTS))
         or lower.endswith(("_test.py", "_test.go", "_spec.rb", "_test.rb", "_test.php"))
         # mocha's and tap's foo-test.js, and a mock kept beside the code it fakes (Plivo's
         # src/rest/request-test.js answering with canned bodies). Not "-spec": dd-trace's
