@@ -679,6 +679,14 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                              # nor an XML namespace's dated URI (S3's API schema,
                              # {http://s3.amazonaws.com/doc/2006-03-01/}, in GCS's XML upload)
                              r"(?!/doc/\d{4}-\d\d-\d\d/)"
+                             # nor a Google API's resource type, a name in its protos
+                             # ("pubsub.googleapis.com/Topic" in Secret Manager's, for the
+                             # topics the service itself notifies)
+                             # (capitalised, as the pattern's case-insensitivity would not have it)
+                             r"(?!(?-i:/[A-Z][A-Za-z]*)['\"])"
+                             # nor a token type named after the domain: AMQP's claims-based
+                             # "servicebus.windows.net:sastoken", which Event Hubs' clients send too
+                             r"(?!:sastoken)"
                              # nor, for object storage, a link to a public file in a bucket
                              # (RSS-Bridge's favicon at s3.amazonaws.com/unode1/...png): the
                              # browser fetches it; the app stores nothing there

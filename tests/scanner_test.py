@@ -1235,6 +1235,11 @@ REAL_USAGE = [
     # a LiteLLM-style id chosen by a ternary still counts: its colon is spaced, a key's is not
     ("src/llm.js", 'const id = fast ? "groq/llama-3.1-8b-instant" : fallbackModel;\n', "groq",
      "groq.call.model_prefix"),
+    # a host with a short lowercase path still counts (a resource type's is capitalised),
+    # as does a Service Bus namespace
+    ("src/index.js", "const res = await fetch('https://api.resend.com/emails', {\n", "resend", "resend.host"),
+    ("app/settings.py", 'SERVICE_BUS_NAMESPACE = "orders.servicebus.windows.net"\n', "azure-service-bus",
+     "azure-service-bus.host"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1597,6 +1602,10 @@ TRAPS = [
     ("a hosted index of files named a store (Gemini's file search stores)",
      {"google/genai/types.py": "class FileSearchStore(_common.BaseModel):\n  \"\"\"A collection of Documents.\"\"\"\n",
       "google/genai/file_search_stores.py": "def create(self) -> types.FileSearchStore:\n    ...\n"}),
+    ("a Google API's resource types in its protos, and Event Hubs' claims-based token type",
+     {"build/protos/protos.json": '"options": {\n  "(google.api.resource).type": "pubsub.googleapis.com/Topic"\n}\n',
+      "google/cloud/secretmanager_v1/types/resources.py": "TOPIC = 'pubsub.googleapis.com/Topic'\n",
+      "azure/eventhub/_pyamqp/constants.py": 'TOKEN_TYPE_SASTOKEN = "servicebus.windows.net:sastoken"\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
