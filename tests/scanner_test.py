@@ -1235,6 +1235,10 @@ REAL_USAGE = [
     # a LiteLLM-style id chosen by a ternary still counts: its colon is spaced, a key's is not
     ("src/llm.js", 'const id = fast ? "groq/llama-3.1-8b-instant" : fallbackModel;\n', "groq",
      "groq.call.model_prefix"),
+    # python-tds, a pure-Python SQL Server driver (Cloud SQL's connector for SQL Server)
+    ("google/cloud/sql/connector/pytds.py", "def connect(ip_address, sock, **kwargs):\n    import pytds\n",
+     "mssql", "mssql.import.python"),
+    ("requirements.txt", "python-tds>=1.15\n", "mssql", "mssql.dependency.pypi"),
     # a host with a short lowercase path still counts (a resource type's is capitalised),
     # as does a Service Bus namespace
     ("src/index.js", "const res = await fetch('https://api.resend.com/emails', {\n", "resend", "resend.host"),
