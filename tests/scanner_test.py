@@ -1235,6 +1235,16 @@ REAL_USAGE = [
     # a LiteLLM-style id chosen by a ternary still counts: its colon is spaced, a key's is not
     ("src/llm.js", 'const id = fast ? "groq/llama-3.1-8b-instant" : fallbackModel;\n', "groq",
      "groq.call.model_prefix"),
+    # a Discord bot through discord.js, whose Client logs in to the gateway, a WebSocket (ElizaOS's)
+    ("src/service.ts", "import { Client, GatewayIntentBits } from 'discord.js';\n", "websockets",
+     "websockets.import.javascript"),
+    ("package.json", '{"dependencies": {"discord.js": "14.18.0"}}\n', "websockets", "websockets.dependency.npm"),
+    # a Slack Bolt app in Socket Mode receives events over a WebSocket
+    ("src/service.js", "this.app = new App({\n  token: botToken,\n  appToken,\n  socketMode: true,\n});\n",
+     "websockets", "websockets.call.slack_socket_mode"),
+    # a Telegraf bot started without a webhook long-polls getUpdates
+    ("src/service.js", "await this.bot?.launch({\n  dropPendingUpdates: true,\n});\n", "polling",
+     "polling.call.telegraf_launch"),
     # python-tds, a pure-Python SQL Server driver (Cloud SQL's connector for SQL Server)
     ("google/cloud/sql/connector/pytds.py", "def connect(ip_address, sock, **kwargs):\n    import pytds\n",
      "mssql", "mssql.import.python"),
@@ -1244,6 +1254,11 @@ REAL_USAGE = [
     ("src/index.js", "const res = await fetch('https://api.resend.com/emails', {\n", "resend", "resend.host"),
     ("app/settings.py", 'SERVICE_BUS_NAMESPACE = "orders.servicebus.windows.net"\n', "azure-service-bus",
      "azure-service-bus.host"),
+    # Azure Web PubSub's service client pushes to the clients connected to its WebSocket hub
+    ("src/notify.ts", 'import { WebPubSubServiceClient } from "@azure/web-pubsub";\n', "websockets",
+     "websockets.import.javascript"),
+    ("app/notify.py", "from azure.messaging.webpubsubservice import WebPubSubServiceClient\n", "websockets",
+     "websockets.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1606,6 +1621,10 @@ TRAPS = [
     ("a hosted index of files named a store (Gemini's file search stores)",
      {"google/genai/types.py": "class FileSearchStore(_common.BaseModel):\n  \"\"\"A collection of Documents.\"\"\"\n",
       "google/genai/file_search_stores.py": "def create(self) -> types.FileSearchStore:\n    ...\n"}),
+    ("a headless browser launched, a Telegraf bot on a webhook, Bolt over HTTP",
+     {"src/browser.js": "const browser = await chromium.launch({ headless: true });\n",
+      "src/bot.js": "bot.launch({ webhook: { domain: 'bot.example.com', port: 8443 } });\n",
+      "src/slack.js": "const app = new App({ token, signingSecret, socketMode: false });\n"}),
     ("a Google API's resource types in its protos, and Event Hubs' claims-based token type",
      {"build/protos/protos.json": '"options": {\n  "(google.api.resource).type": "pubsub.googleapis.com/Topic"\n}\n',
       "google/cloud/secretmanager_v1/types/resources.py": "TOPIC = 'pubsub.googleapis.com/Topic'\n",
