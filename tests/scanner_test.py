@@ -1259,6 +1259,8 @@ REAL_USAGE = [
      "websockets.import.javascript"),
     ("app/notify.py", "from azure.messaging.webpubsubservice import WebPubSubServiceClient\n", "websockets",
      "websockets.import.python"),
+    # a package named for Groq that is not Groq's SDK still counts by its name
+    ("package.json", '{"dependencies": {"groq-tool-client": "1.0.0"}}\n', "groq", "groq.dependency.named"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1629,6 +1631,8 @@ TRAPS = [
      {"build/protos/protos.json": '"options": {\n  "(google.api.resource).type": "pubsub.googleapis.com/Topic"\n}\n',
       "google/cloud/secretmanager_v1/types/resources.py": "TOPIC = 'pubsub.googleapis.com/Topic'\n",
       "azure/eventhub/_pyamqp/constants.py": 'TOKEN_TYPE_SASTOKEN = "servicebus.windows.net:sastoken"\n'}),
+    ("Sanity's GROQ query language, which is not Groq's API",
+     {"package.json": '{"dependencies": {"@sanity/client": "^7.0.0", "groq": "^3.88.0", "groq-js": "1.30.3"}}\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
