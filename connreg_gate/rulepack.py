@@ -312,6 +312,9 @@ _SIGNIN = (
     # nuxt-auth-utils' `defineOAuthAuth0EventHandler`, `OAuthCognitoConfig`. Not a method
     # that only sets a provider up elsewhere (Appwrite's `updateOAuth2Auth0(...)`).
     r"|\b(?:define)?OAuth2?(?:CLASSES)(?:Event)?(?:Handler|Config|Provider|Strategy|Client|Options)\b"
+    # a provider preset named by its id and built by the library's factory: nuxt-oidc-auth's
+    # `export const auth0 = defineOidcProvider({ authorizationUrl: "authorize", ... })`
+    r"|\b(?:const|let|var)\s+(?:IDS)\s*=\s*define\w*Provider\s*\("
 )
 # A service's command-line client run by the app, its program first among the arguments:
 # Manila's Ganesha driver `self.execute("sqlite3", db_path, ...)`, pghoard's
