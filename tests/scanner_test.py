@@ -1259,11 +1259,14 @@ REAL_USAGE = [
      "websockets.import.javascript"),
     ("app/notify.py", "from azure.messaging.webpubsubservice import WebPubSubServiceClient\n", "websockets",
      "websockets.import.python"),
-    # a package named for Groq that is not Groq's SDK still counts by its name
-    ("package.json", '{"dependencies": {"groq-tool-client": "1.0.0"}}\n', "groq", "groq.dependency.named"),
     # an OIDC library's provider presets, each built by its factory (nuxt-oidc-auth's)
     ("src/runtime/providers/keycloak.js", 'export const keycloak = defineOidcProvider({\n  authorizationUrl: "",\n',
      "keycloak", "keycloak.call.signin_provider"),
+    # Lemon Squeezy's checkout overlay, lemon.js, loaded from its assets host
+    ("src/runtime/registry/lemon-squeezy.js", 'const src = "https://assets.lemonsqueezy.com/lemon.js";\n',
+     "lemonsqueezy", "lemonsqueezy.host"),
+    # a package named for Groq that is not Groq's SDK still counts by its name
+    ("package.json", '{"dependencies": {"groq-tool-client": "1.0.0"}}\n', "groq", "groq.dependency.named"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
