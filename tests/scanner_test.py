@@ -1175,6 +1175,9 @@ REAL_USAGE = [
     ("requirements.txt", "dbt-core\nprefect-snowflake>=0.28\n", "snowflake", "snowflake.dependency.pypi"),
     ("prefect_dbt/cli/configs/snowflake.py", "from prefect_snowflake.database import SnowflakeConnector\n", "snowflake",
      "snowflake.import.python"),
+    # Flask's upload folder, a directory named, not a function called
+    ("app/__init__.py", "app.config['UPLOAD_FOLDER'] = os.path.join(app.instance_path, 'uploads')\n", "local-files",
+     "local-files.call.4"),
     # Flask-Uploads' destination settings (Flask-Reuploaded keeps its upload sets there)
     ("app/config.py", "UPLOADED_PHOTOS_DEST = os.path.join(basedir, 'static/photos')\n", "local-files",
      "local-files.call.4"),
@@ -1639,6 +1642,9 @@ TRAPS = [
       "azure/eventhub/_pyamqp/constants.py": 'TOKEN_TYPE_SASTOKEN = "servicebus.windows.net:sastoken"\n'}),
     ("Sanity's GROQ query language, which is not Groq's API",
      {"package.json": '{"dependencies": {"@sanity/client": "^7.0.0", "groq": "^3.88.0", "groq-js": "1.30.3"}}\n'}),
+    ("a function that uploads a directory to remote storage or the Hub",
+     {"flytekitplugins/huggingface/sd_transformers.py": "ctx.file_access.upload_directory(local_dir, remote_dir)\n",
+      "agents.py": "return upload_folder(repo_id=repo_id, folder_path=folder, repo_type='space')\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
