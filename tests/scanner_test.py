@@ -1270,6 +1270,10 @@ REAL_USAGE = [
      "lemonsqueezy", "lemonsqueezy.host"),
     # a package named for Groq that is not Groq's SDK still counts by its name
     ("package.json", '{"dependencies": {"groq-tool-client": "1.0.0"}}\n', "groq", "groq.dependency.named"),
+    # node-s3-client, the npm package named s3 (hexo-deployer-s3)
+    ("lib/deployer.js", "var s3 = require('s3');\nvar client = s3.createClient({ s3Options: opts });\n", "s3",
+     "s3.import.javascript"),
+    ("package.json", '{"dependencies": {"s3": "^4.4.0"}}\n', "s3", "s3.dependency.npm"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
