@@ -1274,13 +1274,12 @@ REAL_USAGE = [
     ("lib/deployer.js", "var s3 = require('s3');\nvar client = s3.createClient({ s3Options: opts });\n", "s3",
      "s3.import.javascript"),
     ("package.json", '{"dependencies": {"s3": "^4.4.0"}}\n', "s3", "s3.dependency.npm"),
-    # node-s3-client, the npm package named s3 (hexo-deployer-s3)
-    ("lib/deployer.js", "var s3 = require('s3');\nvar client = s3.createClient({ s3Options: opts });\n", "s3",
-     "s3.import.javascript"),
-    ("package.json", '{"dependencies": {"s3": "^4.4.0"}}\n', "s3", "s3.dependency.npm"),
     # Astro's sessions kept on disk (@astrojs/node's default driver)
     ("src/index.js", "session = {\n  driver: sessionDrivers.fsLite({ base: fileURLToPath(new URL('sessions', dir)) }),\n};\n",
      "local-files", "local-files.call.astro_session_fs"),
+    # DocSearch (Algolia) set up in a Sphinx conf.py through sphinx-docsearch
+    ("conf.py", 'docsearch_app_id = "R2IYF7ETH7"\ndocsearch_index_name = "docsearch"\n', "algolia",
+     "algolia.call.docsearch_settings"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
