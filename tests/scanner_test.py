@@ -1280,6 +1280,8 @@ REAL_USAGE = [
     # DocSearch (Algolia) set up in a Sphinx conf.py through sphinx-docsearch
     ("conf.py", 'docsearch_app_id = "R2IYF7ETH7"\ndocsearch_index_name = "docsearch"\n', "algolia",
      "algolia.call.docsearch_settings"),
+    # LaunchDarkly's SSE client for Python (its SDK's and DevCycle's streams)
+    ("devcycle_python_sdk/managers/sse_manager.py", "import ld_eventsource\n", "sse", "sse.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
