@@ -1280,6 +1280,11 @@ REAL_USAGE = [
     # DocSearch (Algolia) set up in a Sphinx conf.py through sphinx-docsearch
     ("conf.py", 'docsearch_app_id = "R2IYF7ETH7"\ndocsearch_index_name = "docsearch"\n', "algolia",
      "algolia.call.docsearch_settings"),
+    # a feature-flag SDK's component that polls its service (Optimizely's, Harness's)
+    ("optimizely/config_manager.py", "class PollingConfigManager(StaticConfigManager):\n    pass\n", "polling",
+     "polling.call.polling_component"),
+    ("src/client.js", "this.processor = new PollingProcessor(env, cluster, api, apiConfig, options);\n", "polling",
+     "polling.call.polling_component"),
     # LaunchDarkly's SSE client for Python (its SDK's and DevCycle's streams)
     ("devcycle_python_sdk/managers/sse_manager.py", "import ld_eventsource\n", "sse", "sse.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
@@ -1657,6 +1662,8 @@ TRAPS = [
     ("a function that uploads a directory to remote storage or the Hub",
      {"flytekitplugins/huggingface/sd_transformers.py": "ctx.file_access.upload_directory(local_dir, remote_dir)\n",
       "agents.py": "return upload_folder(repo_id=repo_id, folder_path=folder, repo_type='space')\n"}),
+    ("a manager of polls that people vote in",
+     {"polls/models.py": "class PollManager(models.Manager):\n    def open_polls(self):\n        return self.filter(open=True)\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
