@@ -411,6 +411,14 @@ _PUBLIC_FILE = (r"(?!/[^\s'\"`<>()]*?\.(?:png|jpe?g|gif|svg|ico|webp"
                  r"|js|css|woff2?|ttf)(?![\w.]))")
 
 
+def _not_under(host: str, excluded: Iterable[str]) -> str:
+    """Look-behinds that keep ``host`` from matching as the tail of a host another
+    service of the same vendor answers on: upstash.io is Upstash's Redis, but
+    qstash.upstash.io is its message queue (``hosts_not`` in a pack)."""
+    return "".join(f"(?<!{re.escape(x[: -len(host)])})" for x in excluded
+                   if x.lower().endswith("." + host.lower()))
+
+
 def _host_keyword(host: str) -> str:
     """The prefilter keyword of a host entry. For ``sqs.*.amazonaws.com`` it is the
     service label before the wildcard ("sqs."): "amazonaws.com" is on thousands of
@@ -673,7 +681,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             # nor an HTTPS Everywhere ruleset's target or rewrite (searx's https_rules:
             # <target host="maps.googleapis.com" />, to="https://$1.google-analytics.com/")
             pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?<!<target host=\")(?<!\$\d\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
-                             + "|".join(_host_regex(h) for h in sorted(hosts, key=len, reverse=True))
+                             + "|".join(_not_under(h, spec.get("hosts_not") or ()) + _host_regex(h)
+                                        for h in sorted(hosts, key=len, reverse=True))
                              + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])"
                              # nor a namespace URI that names a grant type, as OAuth's MFA
                              # grants are spelled (http://auth0.com/oauth/grant-type/mfa-otp,

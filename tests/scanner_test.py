@@ -1287,6 +1287,8 @@ REAL_USAGE = [
      "polling.call.polling_component"),
     # LaunchDarkly's SSE client for Python (its SDK's and DevCycle's streams)
     ("devcycle_python_sdk/managers/sse_manager.py", "import ld_eventsource\n", "sse", "sse.import.python"),
+    # an Upstash Redis database's REST host, next to QStash's (which is not Redis)
+    ("src/cache.ts", 'const url = "https://usw1-selected-termite-30690.upstash.io";\n', "redis", "redis.host"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1664,6 +1666,9 @@ TRAPS = [
       "agents.py": "return upload_folder(repo_id=repo_id, folder_path=folder, repo_type='space')\n"}),
     ("a manager of polls that people vote in",
      {"polls/models.py": "class PollManager(models.Manager):\n    def open_polls(self):\n        return self.filter(open=True)\n"}),
+    ("QStash, Upstash's message queue, which answers under upstash.io as its Redis does",
+     {"qstash/http.py": 'BASE_URL = "https://qstash.upstash.io"\n',
+      "src/regions.ts": 'const EU = "https://qstash-eu-central-1.upstash.io";\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
