@@ -1289,6 +1289,8 @@ REAL_USAGE = [
     ("devcycle_python_sdk/managers/sse_manager.py", "import ld_eventsource\n", "sse", "sse.import.python"),
     # an Upstash Redis database's REST host, next to QStash's (which is not Redis)
     ("src/cache.ts", 'const url = "https://usw1-selected-termite-30690.upstash.io";\n', "redis", "redis.host"),
+    # Huey's Redis queue named as a dotted path in settings (django-huey's default)
+    ("django_huey/config.py", 'default_backend_path = "huey.RedisHuey"\n', "redis", "redis.call.huey_redis"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
