@@ -693,8 +693,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                              r"(?!/doc/\d{4}-\d\d-\d\d/)"
                              # nor a Google API's resource type, a name in its protos
                              # ("pubsub.googleapis.com/Topic" in Secret Manager's, for the
-                             # topics the service itself notifies)
-                             # (capitalised, as the pattern's case-insensitivity would not have it)
+                             # topics the service itself notifies): a capitalised kind, so
+                             # case counts here (`?-i`), where the host itself ignores it
                              r"(?!(?-i:/[A-Z][A-Za-z]*)['\"])"
                              # nor a token type named after the domain: AMQP's claims-based
                              # "servicebus.windows.net:sastoken", which Event Hubs' clients send too
