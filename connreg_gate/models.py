@@ -59,6 +59,9 @@ class Rule(NamedTuple):
     # a file this matches anywhere is not evidence for the rule: a module defining a
     # Django email backend imports Django's mail API to send through its own service
     unless_file: Pattern | None = None
+    # a rule on name parts only: whole names that carry the provider's word for something
+    # else (npm's groq is Sanity's query language, not Groq's API)
+    not_packages: tuple[str, ...] = ()
 
 
 class Evidence(NamedTuple):

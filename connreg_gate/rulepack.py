@@ -476,6 +476,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.dependency.named", provider=pid, evidence="dependency", confidence="medium",
             file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ANY_ECOSYSTEM,
             packages=tuple(t.lower() for t in tokens), pack=pack,
+            not_packages=tuple(n.lower() for n in spec.get("package_tokens_not") or ()),
         ))
 
     def template_call(name: str, pattern: str, keywords: Iterable[str], flags: int = 0, confidence: str = "medium",

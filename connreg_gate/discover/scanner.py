@@ -346,9 +346,6 @@ _NOT_A_CLIENT_RE = regex_cache.compile(r"^@types/|^types-|(?:^|[-_./@])(?:mock|m
 # YourKit's yjp-controller-api-redist is not Redis, and PostgREST's clients (Supabase's
 # postgrest, postgrest-js) speak HTTP to a REST server, not PostgreSQL's protocol.
 _NOT_A_PROVIDER_PARTS = frozenset({"redist", "redistributable", "redistributables", "postgrest"})
-# Whole names that carry a provider's word for something else: Sanity's GROQ query language
-# (npm's groq, groq-js, groqd) is not Groq's API. Groq's own SDKs are named exactly.
-_NOT_A_PROVIDER_NAMES = frozenset({"groq", "groq-js", "groqd", "groq-builder", "@sanity/groq-store"})
 _NAME_PART_RE = regex_cache.compile(r"[^-_./@:]*")
 
 
@@ -375,11 +372,11 @@ def _scan_manifest(path: str, text: str, matchers: _Matchers, out: _FileScan) ->
         if not _NOT_A_CLIENT_RE.search(name):  # a glob or a name part; an exact name is meant
             hits += [rule for match, rule in globs if match(name)]
             named, by_token = matchers.named_dependency_rules()
-            if named is not None and name not in _NOT_A_PROVIDER_NAMES:
+            if named is not None:
                 own = _own_name(dep.ecosystem, name)
                 hits += [rule for m in named.finditer(own)
                          if _NAME_PART_RE.match(own, m.start()).group(0) not in _NOT_A_PROVIDER_PARTS
-                         for rule in by_token[m.group(1)]]
+                         for rule in by_token[m.group(1)] if name not in rule.not_packages]
         seen: set[str] = set()
         for rule in hits:
             if rule.provider in seen:
