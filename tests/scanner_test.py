@@ -1291,6 +1291,8 @@ REAL_USAGE = [
     ("src/cache.ts", 'const url = "https://usw1-selected-termite-30690.upstash.io";\n', "redis", "redis.host"),
     # Huey's Redis queue named as a dotted path in settings (django-huey's default)
     ("django_huey/config.py", 'default_backend_path = "huey.RedisHuey"\n', "redis", "redis.call.huey_redis"),
+    # an asyncio SSE client's import (pysmartthings' device events)
+    ("pysmartthings/smartthings.py", "from aiosseclient import aiosseclient\n", "sse", "sse.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
