@@ -1293,6 +1293,11 @@ REAL_USAGE = [
     ("django_huey/config.py", 'default_backend_path = "huey.RedisHuey"\n', "redis", "redis.call.huey_redis"),
     # an asyncio SSE client's import (pysmartthings' device events)
     ("pysmartthings/smartthings.py", "from aiosseclient import aiosseclient\n", "sse", "sse.import.python"),
+    # a timer re-armed with an update bound to its object, after an interval in minutes or seconds
+    ("index.js", "\t\tsetTimeout(this.updateWeather.bind(this), (this.interval) * 60 * 1000);\n", "polling",
+     "polling.call.timeout_rearmed"),
+    ("resources/rcfilters/Controller.js", "setTimeout( this._doLiveUpdate.bind( this ), this.pollingRate * 1000 );\n",
+     "polling", "polling.call.timeout_rearmed"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1673,6 +1678,8 @@ TRAPS = [
     ("QStash, Upstash's message queue, which answers under upstash.io as its Redis does",
      {"qstash/http.py": 'BASE_URL = "https://qstash.upstash.io"\n',
       "src/regions.ts": 'const EU = "https://qstash-eu-central-1.upstash.io";\n'}),
+    ("a timer that redraws a clock bound to its object",
+     {"src/clock.js": "setTimeout(this.updateClock.bind(this), 1000);\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
