@@ -1298,6 +1298,9 @@ REAL_USAGE = [
      "polling.call.timeout_rearmed"),
     ("resources/rcfilters/Controller.js", "setTimeout( this._doLiveUpdate.bind( this ), this.pollingRate * 1000 );\n",
      "polling", "polling.call.timeout_rearmed"),
+    # Django's file-based email backend mapped from a URL scheme (dj-email-url)
+    ("dj_email_url.py", "SCHEMES = {\n    'file': 'django.core.mail.backends.filebased.EmailBackend',\n}\n",
+     "local-files", "local-files.call.django_file_mail"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
