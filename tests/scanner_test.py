@@ -1301,6 +1301,18 @@ REAL_USAGE = [
     # Django's file-based email backend mapped from a URL scheme (dj-email-url)
     ("dj_email_url.py", "SCHEMES = {\n    'file': 'django.core.mail.backends.filebased.EmailBackend',\n}\n",
      "local-files", "local-files.call.django_file_mail"),
+    # the Maps JavaScript API's classes built by a component, or its libraries loaded
+    ("src/index.esm.js", "const svc = new window.google.maps.places.PlacesService(document.createElement('div'));\n",
+     "google-maps", "google-maps.call.maps_js_api"),
+    ("fesm2022/google-maps.mjs", "const { Map } = await google.maps.importLibrary('maps');\n", "google-maps",
+     "google-maps.call.maps_js_api"),
+    # Angular's Google Maps components named as a dependency
+    ("package.json", '{"dependencies": {"@angular/core": "^20.0.0", "@angular/google-maps": "^20.0.0"}}',
+     "google-maps", "google-maps.dependency.npm"),
+    # Mapbox's v4 geocoder on its tiles host (leaflet-geosearch's provider), and pydeck's key
+    ("src/providers/mapBoxProvider.js", "const host = 'https://a.tiles.mapbox.com';\n", "mapbox", "mapbox.host"),
+    ("pydeck/bindings/deck.py", '_ENV = {"mapbox": ["MapboxAccessToken", "MAPBOX_API_KEY"]}\n', "mapbox",
+     "mapbox.env"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1683,6 +1695,8 @@ TRAPS = [
       "src/regions.ts": 'const EU = "https://qstash-eu-central-1.upstash.io";\n'}),
     ("a timer that redraws a clock bound to its object",
      {"src/clock.js": "setTimeout(this.updateClock.bind(this), 1000);\n"}),
+    ("Mapbox's open-source helpers, which call no Mapbox service",
+     {"package.json": '{"dependencies": {"@mapbox/point-geometry": "^0.1.0", "@mapbox/node-pre-gyp": "^1.0.11"}}'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
