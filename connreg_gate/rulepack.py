@@ -253,7 +253,11 @@ _NOT_THE_SERVICE_PATH = (r"(?![\w.]*?\b(?:schemas?|specification|bindings)\.)"
                  # nor a package's private copy of another library, kept for its code:
                  # sqlalchemy-bigquery borrows PostgreSQL's compiler from
                  # sqlalchemy_bigquery_vendored.sqlalchemy.postgresql for BigQuery's SQL
-                 r"(?![\w.]*?_vendored\.)")
+                 r"(?![\w.]*?_vendored\.)"
+                 # nor a secrets manager's wrappers of its own endpoints, named for what the
+                 # manager connects to: hvac's `hvac.api.auth_methods.okta` calls Vault's Okta
+                 # login, `hvac.api.secrets_engines.rabbitmq` Vault's RabbitMQ credentials
+                 r"(?![\w.]*?\b(?:auth_methods|secrets_engines)\.)")
 _DRIVER_MODULE = (
     r"^\s*from\s+" + _NOT_THE_SERVICE_PATH + r"\.*(?:\w+\.)+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
     r"|^\s*from\s+\.+(?:NAMES)(?:_\w+)?(?:\.[\w.]+)?\s+import\b"
