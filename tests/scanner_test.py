@@ -1313,6 +1313,12 @@ REAL_USAGE = [
     ("src/providers/mapBoxProvider.js", "const host = 'https://a.tiles.mapbox.com';\n", "mapbox", "mapbox.host"),
     ("pydeck/bindings/deck.py", '_ENV = {"mapbox": ["MapboxAccessToken", "MAPBOX_API_KEY"]}\n', "mapbox",
      "mapbox.env"),
+    # a Telegram bot started on long polling (python-telegram-bot's updater, pyTelegramBotAPI)
+    ("freqtrade/rpc/telegram.py", "            await self._app.updater.start_polling(\n                bootstrap_retries=-1,\n",
+     "polling", "polling.call.telegram_polling"),
+    ("camel/bots/telegram_bot.py", "        self.bot.infinity_polling()\n", "polling", "polling.call.telegram_polling"),
+    # VK's long poll, by its classes' names
+    ("vk_api/bot_longpoll.py", "class VkBotLongPoll(object):\n    pass\n", "polling", "polling.call.long_polling"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1700,6 +1706,9 @@ TRAPS = [
       "from hvac.api.auth_methods.okta import Okta\n"}),
     ("a timer that redraws a clock bound to its object",
      {"src/clock.js": "setTimeout(this.updateClock.bind(this), 1000);\n"}),
+    ("a spawner that polls its local process, and a camel-cased long-polling setting",
+     {"jupyterhub/app.py": "                spawner.start_polling()\n",
+      "lib/FirestoreModule.ts": "      'experimentalForceLongPolling',\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
