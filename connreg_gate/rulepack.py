@@ -213,6 +213,10 @@ _DRIVER_CLASS = (
     # not an exception named after an error condition: Psycopg's SQLSTATE classes
     # (`class SqlserverRejectedEstablishmentOfSqlconnection(OperationalError,`)
     r"(?!\s*\(\s*[\w.]*(?:Error|Exception)\s*[,)])"
+    # or a cache kept in one, named for it alone: Tweepy's `class RedisCache(Cache)` and
+    # MemCacheCache, requests-cache's SQLiteCache (not a kind of cache a bundled library
+    # offers, as Commons JCS's MySQLDiskCache in JOSM's tree)
+    r"|\b(?:class|type)\s+(?:NAMES)Cache\b"
     # or named for it alone, as a per-database layer is: HOMER's `namespace Database\Layer;
     # class sqlite {`
     r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|$))"

@@ -1319,6 +1319,9 @@ REAL_USAGE = [
     ("camel/bots/telegram_bot.py", "        self.bot.infinity_polling()\n", "polling", "polling.call.telegram_polling"),
     # VK's long poll, by its classes' names
     ("vk_api/bot_longpoll.py", "class VkBotLongPoll(object):\n    pass\n", "polling", "polling.call.long_polling"),
+    # a cache kept in one store, named for it alone (Tweepy's)
+    ("tweepy/cache.py", "class RedisCache(Cache):\n    pass\n", "redis", "redis.call.driver_class"),
+    ("tweepy/cache.py", "class MemCacheCache(Cache):\n    pass\n", "memcached", "memcached.call.driver_class"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1709,6 +1712,9 @@ TRAPS = [
     ("a spawner that polls its local process, and a camel-cased long-polling setting",
      {"jupyterhub/app.py": "                spawner.start_polling()\n",
       "lib/FirestoreModule.ts": "      'experimentalForceLongPolling',\n"}),
+    ("a kind of cache a bundled library offers, named for a database among other words",
+     {"src/org/apache/commons/jcs3/auxiliary/disk/jdbc/mysql/MySQLDiskCache.java":
+      "public class MySQLDiskCache<K, V>\n    extends JDBCDiskCache<K, V>\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
