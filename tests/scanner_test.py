@@ -1322,6 +1322,11 @@ REAL_USAGE = [
     # a cache kept in one store, named for it alone (Tweepy's)
     ("tweepy/cache.py", "class RedisCache(Cache):\n    pass\n", "redis", "redis.call.driver_class"),
     ("tweepy/cache.py", "class MemCacheCache(Cache):\n    pass\n", "memcached", "memcached.call.driver_class"),
+    # Firebase AI Logic: Gemini through Firebase's proxy, by its host or its SDK module
+    ("src/esm/index.esm.js", "const DEFAULT_DOMAIN = 'firebasevertexai.googleapis.com';\n", "google-gemini",
+     "google-gemini.host"),
+    ("src/app/ai.ts", "import { getAI, getGenerativeModel, GoogleAIBackend } from 'firebase/ai';\n", "google-gemini",
+     "google-gemini.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
