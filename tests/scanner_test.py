@@ -1327,6 +1327,10 @@ REAL_USAGE = [
      "google-gemini.host"),
     ("src/app/ai.ts", "import { getAI, getGenerativeModel, GoogleAIBackend } from 'firebase/ai';\n", "google-gemini",
      "google-gemini.import.javascript"),
+    # rxfire's observables over the Firebase SDK (ReactFire's hooks)
+    ("src/auth.tsx", "import { user } from 'rxfire/auth';\n", "firebase-auth", "firebase-auth.import.javascript"),
+    ("src/firestore.tsx", "import { collectionData, doc, docData, fromRef } from 'rxfire/firestore';\n", "firestore",
+     "firestore.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
