@@ -1331,6 +1331,9 @@ REAL_USAGE = [
     ("src/auth.tsx", "import { user } from 'rxfire/auth';\n", "firebase-auth", "firebase-auth.import.javascript"),
     ("src/firestore.tsx", "import { collectionData, doc, docData, fromRef } from 'rxfire/firestore';\n", "firestore",
      "firestore.import.javascript"),
+    # the Compute Engine metadata server's hanging GET, a long poll (Google's guest agent)
+    ("google_guest_agent/metadata.go", '\tmetadataHang      = "&wait_for_change=true&timeout_sec=60"\n', "polling",
+     "polling.call.gce_metadata_watch"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
