@@ -1334,6 +1334,15 @@ REAL_USAGE = [
     # the Compute Engine metadata server's hanging GET, a long poll (Google's guest agent)
     ("google_guest_agent/metadata.go", '\tmetadataHang      = "&wait_for_change=true&timeout_sec=60"\n', "polling",
      "polling.call.gce_metadata_watch"),
+    # fsspec's and Arrow's file systems over object storage, built or imported (GQLAlchemy's
+    # Parquet importers; a Kedro dataset over Blob Storage)
+    ("gqlalchemy/transformations/importing/loaders.py",
+     "from pyarrow import fs\n\n\nclass S3FileSystemHandler(FileSystemHandler):\n    def __init__(self, bucket_name, **kwargs):\n"
+     "        super().__init__(fs=fs.S3FileSystem(**kwargs))\n", "s3", "s3.call.s3_filesystem"),
+    ("loaders.py", "        super().__init__(fs=fs.GcsFileSystem(anonymous=False))\n", "gcs", "gcs.call.gcs_filesystem"),
+    ("datasets/blob.py", "        self._fs = AzureBlobFileSystem(account_name=account, account_key=key)\n", "azure-blob",
+     "azure-blob.call.azure_filesystem"),
+    ("gqlalchemy/transformations/importing/loaders.py", "import adlfs\n", "azure-blob", "azure-blob.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
