@@ -1343,6 +1343,9 @@ REAL_USAGE = [
     ("datasets/blob.py", "        self._fs = AzureBlobFileSystem(account_name=account, account_key=key)\n", "azure-blob",
      "azure-blob.call.azure_filesystem"),
     ("gqlalchemy/transformations/importing/loaders.py", "import adlfs\n", "azure-blob", "azure-blob.import.python"),
+    # terminals served to the browser over WebSockets (Jupyter Server's, through terminado)
+    ("jupyter_server_terminals/handlers.py", "from terminado.websocket import TermSocket as BaseTermSocket\n",
+     "websockets", "websockets.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
