@@ -1346,6 +1346,10 @@ REAL_USAGE = [
     # terminals served to the browser over WebSockets (Jupyter Server's, through terminado)
     ("jupyter_server_terminals/handlers.py", "from terminado.websocket import TermSocket as BaseTermSocket\n",
      "websockets", "websockets.import.python"),
+    # an async local file system among fsspec's (morefs'), and asyncio's file I/O as a dependency
+    ("morefs/asyn_local.py", "class AsyncLocalFileSystem(AsyncFileSystem, LocalFileSystem):\n    pass\n", "local-files",
+     "local-files.call.local_backend_class"),
+    ("requirements.txt", "aiofile>=3.8\nfsspec\n", "local-files", "local-files.dependency.pypi"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
