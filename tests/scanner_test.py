@@ -1350,6 +1350,9 @@ REAL_USAGE = [
     ("morefs/asyn_local.py", "class AsyncLocalFileSystem(AsyncFileSystem, LocalFileSystem):\n    pass\n", "local-files",
      "local-files.call.local_backend_class"),
     ("requirements.txt", "aiofile>=3.8\nfsspec\n", "local-files", "local-files.dependency.pypi"),
+    # PEAR's and Kolab's LDAP clients extended (Roundcube's address books)
+    ("program/lib/Roundcube/rcube_ldap_generic.php", "<?php\nclass rcube_ldap_generic extends Net_LDAP3\n{\n}\n", "ldap",
+     "ldap.call.net_ldap"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
