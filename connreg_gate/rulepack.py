@@ -624,6 +624,10 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
                              # not a wildcard host, which nothing connects to: a CSP's source
                              # list allows `wss://*.hubspot.com` (Unleash's secure headers)
                              r"(?!\*)"
+                             # nor a regular expression for such URLs, whose host is a character
+                             # class (`s3://[0-9a-z._/-]+` in a secret scanner's patterns); an IPv6
+                             # literal (`redis://[::1]:6379`) is a host
+                             r"(?!\[(?:\^|\\[wdsSW]|[0-9A-Za-z]-[0-9A-Za-z]))"
                              # placeholders count: f"postgresql://{user}@{host}/{db}", `redis://${host}`,
                              # "amqp://#{user}@..."; a lone brace ends the URL ({url: redis://x})
                              r"(?!/*:memory:)(?:[^\s'\"`<>()\\{}]|" + _PLACEHOLDER + r")*"
@@ -689,7 +693,12 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             # a list of hosts, an allow or block list ('doubleclick.net', 'googletagmanager.com'),
             # nor an HTTPS Everywhere ruleset's target or rewrite (searx's https_rules:
             # <target host="maps.googleapis.com" />, to="https://$1.google-analytics.com/")
-            pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?<!<target host=\")(?<!\$\d\.)(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
+            # nor the tail of a regular expression that matches hosts under the domain: a secret
+            # scanner's pattern ('[0-9a-z._-]+.cache.amazonaws.com' in Percy's list of secrets
+            # to redact), which nothing connects to
+            pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?<!<target host=\")(?<!\$\d\.)"
+                             r"(?<!\]\+\.)(?<!\]\*\.)(?<!\)\+\.)(?<!\]\+\\\.)(?<!\)\+\\\.)"
+                             r"(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
                              + "|".join(_not_under(h, spec.get("hosts_not") or ()) + _host_regex(h)
                                         for h in sorted(hosts, key=len, reverse=True))
                              + r")(?![\w-])(?!['\"],\s*['\"][\w.-]+\.[a-z]{2,}['\"])"

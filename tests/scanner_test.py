@@ -1353,6 +1353,8 @@ REAL_USAGE = [
     # PEAR's and Kolab's LDAP clients extended (Roundcube's address books)
     ("program/lib/Roundcube/rcube_ldap_generic.php", "<?php\nclass rcube_ldap_generic extends Net_LDAP3\n{\n}\n", "ldap",
      "ldap.call.net_ldap"),
+    # an IPv6 literal in a connection URL is still a host
+    ("config/settings.py", 'CACHE_URL = "redis://[::1]:6379/0"\n', "redis", "redis.url"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1746,6 +1748,11 @@ TRAPS = [
     ("a kind of cache a bundled library offers, named for a database among other words",
      {"src/org/apache/commons/jcs3/auxiliary/disk/jdbc/mysql/MySQLDiskCache.java":
       "public class MySQLDiskCache<K, V>\n    extends JDBCDiskCache<K, V>\n"}),
+    ("a secret scanner's regular expressions for service hosts and URLs",
+     {"src/secretPatterns.yml": "  - pattern:\n      name: AWS ElasticCache\n      regex: '[0-9a-z._-]+.cache.amazonaws.com'\n"
+      "  - pattern:\n      name: AWS S3 Bucket\n      regex: s3://[0-9a-z._/-]+\n"
+      "  - pattern:\n      name: Cloudinary Credentials\n"
+      "      regex: cloudinary://[0-9]+:[A-Za-z0-9\\-_\\.]+@[A-Za-z0-9\\-_\\.]+\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
