@@ -2017,6 +2017,16 @@ def test_traps_are_not_usage(tmp_path, rules, name, files):
     assert providers(result, include_test=True) == []
 
 
+def test_auth0s_fork_of_an_s3_client_is_s3_not_auth0(tmp_path, rules):
+    # serverless-s3-sync requires @auth0/s3, node-s3-client as Auth0 maintains it: uploads to
+    # S3, not a sign-in through Auth0; Auth0's own SDKs in its scope still are Auth0
+    result = run(tmp_path, {"package.json": '{"dependencies": {"@auth0/s3": "^1.0.0", "bluebird": "^3.7.2"}}'}, rules)
+    assert providers(result) == ["s3"]
+    result = run(tmp_path, {"package.json": '{"dependencies": {"@auth0/auth0-react": "^2.2.4", "@auth0/ai": "^4.0.0"}}'},
+                 rules)
+    assert providers(result) == ["auth0"]
+
+
 def test_maven_documentation_site_is_not_the_app(tmp_path, rules):
     # Logback's web site (src/site/) carries the project's Google Analytics tag
     result = run(tmp_path, {
