@@ -1355,6 +1355,8 @@ REAL_USAGE = [
      "ldap.call.net_ldap"),
     # an IPv6 literal in a connection URL is still a host
     ("config/settings.py", 'CACHE_URL = "redis://[::1]:6379/0"\n', "redis", "redis.url"),
+    # the Serverless Framework's AWS provider asked to call S3 (serverless-finch, alerts' templates)
+    ("lib/bucket-utils.js", "  return aws.request('S3', 'listObjectsV2', params);\n", "s3", "s3.call.serverless_provider"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
