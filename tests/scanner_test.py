@@ -1357,6 +1357,17 @@ REAL_USAGE = [
     ("config/settings.py", 'CACHE_URL = "redis://[::1]:6379/0"\n', "redis", "redis.url"),
     # the Serverless Framework's AWS provider asked to call S3 (serverless-finch, alerts' templates)
     ("lib/bucket-utils.js", "  return aws.request('S3', 'listObjectsV2', params);\n", "s3", "s3.call.serverless_provider"),
+    # a WebSocket kept on the object and built from it (tRPC's ponyfill), and the runtime's
+    # EventSource taken as an option's default (tRPC's subscription link)
+    ("src/links/wsLink/wsClient/wsConnection.ts", "      (url) => new this.WebSocketPonyfill(url),\n", "websockets",
+     "websockets.call.1"),
+    ("src/links/httpSubscriptionLink.ts", "          EventSource: opts.EventSource ?? (globalThis.EventSource as never),\n",
+     "sse", "sse.call.1"),
+    # a request upgraded by the runtime's server (Bun's, in Elysia's adapter; Deno's)
+    ("src/adapter/bun/index.js", "        if (!server?.upgrade(context.request, { headers, data })) {\n", "websockets",
+     "websockets.call.runtime_upgrade"),
+    ("main.ts", "const { socket, response } = Deno.upgradeWebSocket(req);\n", "websockets",
+     "websockets.call.runtime_upgrade"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1755,6 +1766,9 @@ TRAPS = [
       "  - pattern:\n      name: AWS S3 Bucket\n      regex: s3://[0-9a-z._/-]+\n"
       "  - pattern:\n      name: Cloudinary Credentials\n"
       "      regex: cloudinary://[0-9]+:[A-Za-z0-9\\-_\\.]+@[A-Za-z0-9\\-_\\.]+\n"}),
+    ("a Node server's upgrade event and a feature test for EventSource",
+     {"server.js": "server.on('upgrade', (req, socket, head) => proxy.ws(req, socket, head));\n",
+      "src/wombat.js": "if (self.EventSource) { self.EventSource = wrapEventSource(self.EventSource); }\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
