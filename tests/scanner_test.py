@@ -1368,6 +1368,9 @@ REAL_USAGE = [
      "websockets.call.runtime_upgrade"),
     ("main.ts", "const { socket, response } = Deno.upgradeWebSocket(req);\n", "websockets",
      "websockets.call.runtime_upgrade"),
+    # React Router's and Remix's sessions kept in files
+    ("app/sessions.server.ts", "const { getSession } = createFileSessionStorage({ cookie, dir: './sessions' });\n",
+     "local-files", "local-files.call.file_session_storage"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1766,9 +1769,10 @@ TRAPS = [
       "  - pattern:\n      name: AWS S3 Bucket\n      regex: s3://[0-9a-z._/-]+\n"
       "  - pattern:\n      name: Cloudinary Credentials\n"
       "      regex: cloudinary://[0-9]+:[A-Za-z0-9\\-_\\.]+@[A-Za-z0-9\\-_\\.]+\n"}),
-    ("a Node server's upgrade event and a feature test for EventSource",
+    ("a Node server's upgrade event, a feature test for EventSource, and a cookie session storage",
      {"server.js": "server.on('upgrade', (req, socket, head) => proxy.ws(req, socket, head));\n",
-      "src/wombat.js": "if (self.EventSource) { self.EventSource = wrapEventSource(self.EventSource); }\n"}),
+      "src/wombat.js": "if (self.EventSource) { self.EventSource = wrapEventSource(self.EventSource); }\n",
+      "app/sessions.ts": "const storage = createCookieSessionStorage({ cookie });\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
