@@ -697,7 +697,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             # scanner's pattern ('[0-9a-z._-]+.cache.amazonaws.com' in Percy's list of secrets
             # to redact), which nothing connects to
             pattern=_compile(r"(?<![\w-])(?<!status\.)(?<!\*/)(?<!\*\.)(?<!<target host=\")(?<!\$\d\.)"
-                             r"(?<!\]\+\.)(?<!\]\*\.)(?<!\)\+\.)(?<!\]\+\\\.)(?<!\)\+\\\.)"
+                             r"(?<![\])][+*]\.)(?<![\])][+*]\\\.)"
                              r"(?!(?<=['\"], ['\"])[\w.-]+['\"]\s*(?:,|\]|$))(?:"
                              + "|".join(_not_under(h, spec.get("hosts_not") or ()) + _host_regex(h)
                                         for h in sorted(hosts, key=len, reverse=True))
