@@ -57,7 +57,8 @@ def _js(modules: list[str]) -> str:
     # loadPackage('ioredis', ...), tryRequire('pg') (compiled: `(0, core_1.safeRequire)('pg')`),
     # or named in a table the code imports
     # from at run time: LangChain's { package: "@langchain/groq", className: "ChatGroq" }.
-    return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*"""
+    # CoffeeScript, read with these rules, requires without parentheses (`require 'redis'`).
+    return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\brequire\s+|\bimport\s*\(\s*"""
             r"""|\bpackage\s*:\s*"""
             r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
             r"""|""" + _SAFE_REQUIRE + r"""|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""

@@ -1371,6 +1371,14 @@ REAL_USAGE = [
     # React Router's and Remix's sessions kept in files
     ("app/sessions.server.ts", "const { getSession } = createFileSessionStorage({ cookie, dir: './sessions' });\n",
      "local-files", "local-files.call.file_session_storage"),
+    # CoffeeScript, read with JavaScript's rules: Hubot's brains and scripts require without
+    # parentheses and call the same clients and hosts
+    ("src/redis-brain.coffee", "Redis = require 'redis'\nclient = Redis.createClient(info.port, info.hostname)\n",
+     "redis", "redis.import.javascript"),
+    ("scripts/brain.coffee", "AWS  = require 'aws-sdk'\ns3 = new AWS.S3({ endpoint: s3_endpoint })\n", "s3",
+     "s3.call.aws_sdk_v2"),
+    ("src/maps.coffee", '    url = "https://maps.googleapis.com/maps/api/directions/json"\n'
+     "    robot.http(url).query(query).get()((err, res, body) ->\n", "google-maps", "google-maps.host"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1773,6 +1781,8 @@ TRAPS = [
      {"server.js": "server.on('upgrade', (req, socket, head) => proxy.ws(req, socket, head));\n",
       "src/wombat.js": "if (self.EventSource) { self.EventSource = wrapEventSource(self.EventSource); }\n",
       "app/sessions.ts": "const storage = createCookieSessionStorage({ cookie });\n"}),
+    ("CoffeeScript's comments: a line comment and a block comment naming clients",
+     {"src/brain.coffee": "# Redis = require 'redis'\n###\nmongodb = require 'mongodb'\n###\nbrain = {}\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",

@@ -66,6 +66,10 @@ LANGUAGE_BY_EXT = {
     ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
     ".ts": "javascript", ".tsx": "javascript", ".mts": "javascript", ".cts": "javascript",
     ".vue": "javascript", ".svelte": "javascript", ".astro": "javascript",
+    # CoffeeScript compiles to JavaScript and calls the same packages the same way (Hubot's
+    # adapters and scripts: `Redis = require 'redis'`); it is read with JavaScript's rules
+    # and its own comments (`#`, `###`)
+    ".coffee": "coffeescript",
     ".go": "go",
     ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java", ".groovy": "java",
     ".rb": "ruby", ".rake": "ruby",

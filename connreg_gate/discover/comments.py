@@ -17,14 +17,16 @@ HASH = ("#",)
 SLASH = ("//",)
 # Line comment markers and block delimiters per file class.
 LINE_MARKERS: dict[str, tuple[str, ...]] = {
-    "python": HASH, "ruby": HASH, "env": HASH, "deploy": HASH, "shell": HASH, "config": ("#", ";"),
+    "python": HASH, "ruby": HASH, "coffeescript": HASH, "env": HASH, "deploy": HASH, "shell": HASH,
+    "config": ("#", ";"),
     "javascript": SLASH, "go": SLASH, "java": SLASH, "csharp": SLASH,
     "php": ("//", "#"), "terraform": ("#", "//"), "html": (), "sql": ("--",),
 }
 BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
     "javascript": (("/*", "*/"),), "go": (("/*", "*/"),), "java": (("/*", "*/"),),
     "csharp": (("/*", "*/"),), "php": (("/*", "*/"),), "terraform": (("/*", "*/"),),
-    "ruby": (("\n=begin", "\n=end"),), "html": (("<!--", "-->"),), "sql": (("/*", "*/"),),
+    "ruby": (("\n=begin", "\n=end"),), "coffeescript": (("###", "###"),), "html": (("<!--", "-->"),),
+    "sql": (("/*", "*/"),),
     # XML settings (Spring beans, HTTPS Everywhere rulesets): a commented-out bean or a
     # host listed in a comment is not used
     "config": (("<!--", "-->"),),

@@ -189,9 +189,13 @@ class _FileScan:
         self.suppressed: list[Suppressed] = []
 
 
+# A language read with another's rules (its own comment syntax still applies).
+RULES_OF = {"coffeescript": "javascript"}
+
+
 def _scan_text(path: str, cls: str, raw: bytes, matchers: _Matchers, out: _FileScan) -> tuple[str, bytes] | None:
     """Scan one non-manifest file; return its text and lowered bytes when it produced evidence."""
-    built = matchers.automaton(cls)
+    built = matchers.automaton(RULES_OF.get(cls, cls))
     if built is None:
         return None
     auto, rules_by_kw = built
@@ -552,7 +556,7 @@ def _run_forked(root: Path, items: list[tuple[str, str]], compiled: CompiledRule
     import pickle
     import struct
 
-    for cls in {c for _, c in items} - {classify.SCRIPT}:
+    for cls in {RULES_OF.get(c, c) for _, c in items} - {classify.SCRIPT}:
         matchers.automaton(cls)
     # Every chunk number is written before forking, so no child holds the pipe's write
     # end open; a pipe holds 64 KiB, so on huge trees a unit of work is several chunks
