@@ -48,7 +48,7 @@ def _escaped_alternation(words: Iterable[str]) -> str:
 _SAFE_REQUIRE = r"\b(?:try|optional|lazy|safe)Require\)?\s*\(\s*"
 
 
-def _js(modules: list[str]) -> str:
+def _js(modules: list[str], not_modules: Iterable[str] = ()) -> str:
     # One quote group for every module: with one template per module joined by "|",
     # each copy's \1 named the first copy's group, so only the first module matched.
     # A type-only import or re-export (`import type { SendMailOptions } from 'nodemailer'`)
@@ -58,10 +58,14 @@ def _js(modules: list[str]) -> str:
     # or named in a table the code imports
     # from at run time: LangChain's { package: "@langchain/groq", className: "ChatGroq" }.
     # CoffeeScript, read with these rules, requires without parentheses (`require 'redis'`).
+    # A pack's imports_not names modules of the package that do not connect (Nodemailer's
+    # MIME composer, imported by transports that send over an HTTP API).
+    not_ = sorted(set(not_modules))
+    excluded = (r"(?!" + _alternation([re.escape(m) for m in not_]) + r"(?:/index)?(?:\.js)?\1)") if not_ else ""
     return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\brequire\s+|\bimport\s*\(\s*"""
             r"""|\bpackage\s*:\s*"""
             r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
-            r"""|""" + _SAFE_REQUIRE + r"""|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])"""
+            r"""|""" + _SAFE_REQUIRE + r"""|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])""" + excluded
             + _alternation([re.escape(m) for m in modules]) + r"""(?:/[^'"`]*)?\1""")
 
 
@@ -465,10 +469,12 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # One regex per provider and language: fewer compiles on the pre-commit path.
         template = IMPORT_TEMPLATES[lang]
         keywords = tuple(sorted({kw for m in modules for kw in _import_keywords(lang, m)}))
+        not_modules = (spec.get("imports_not") or {}).get(lang) or ()
+        regex = _js(list(modules), not_modules) if lang == "javascript" else template(list(modules))
         rules.append(Rule(
             id=f"{pid}.import.{lang}", provider=pid, evidence="import", confidence="strong",
             file_classes=frozenset({lang}), keywords=keywords,
-            pattern=_compile(template(list(modules)), where, eager=eager), pack=pack,
+            pattern=_compile(regex, where, eager=eager), pack=pack,
         ))
     for ecosystem, names in sorted((spec.get("packages") or {}).items()):
         rules.append(Rule(
