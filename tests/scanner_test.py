@@ -1379,6 +1379,9 @@ REAL_USAGE = [
      "s3.call.aws_sdk_v2"),
     ("src/maps.coffee", '    url = "https://maps.googleapis.com/maps/api/directions/json"\n'
      "    robot.http(url).query(query).get()((err, res, body) ->\n", "google-maps", "google-maps.host"),
+    # a Telegram bot on long polling in JavaScript (node-telegram-bot-api, Hubot's adapter)
+    ("src/telegram.ts", "      this.bot.startPolling()\n", "polling", "polling.call.telegram_polling_js"),
+    ("bot.js", "const bot = new TelegramBot(token, { polling: true });\n", "polling", "polling.call.telegram_polling_js"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
