@@ -1382,6 +1382,9 @@ REAL_USAGE = [
     # a Telegram bot on long polling in JavaScript (node-telegram-bot-api, Hubot's adapter)
     ("src/telegram.ts", "      this.bot.startPolling()\n", "polling", "polling.call.telegram_polling_js"),
     ("bot.js", "const bot = new TelegramBot(token, { polling: true });\n", "polling", "polling.call.telegram_polling_js"),
+    # an event stream's response head written by hand (faye-websocket's EventSource)
+    ("lib/faye/eventsource.js", "    var handshake = 'HTTP/1.1 200 OK\\r\\n' +\n"
+     "                    'Content-Type: text/event-stream\\r\\n' +\n", "sse", "sse.call.raw_header"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
