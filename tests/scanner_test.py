@@ -1385,6 +1385,9 @@ REAL_USAGE = [
     # an event stream's response head written by hand (faye-websocket's EventSource)
     ("lib/faye/eventsource.js", "    var handshake = 'HTTP/1.1 200 OK\\r\\n' +\n"
      "                    'Content-Type: text/event-stream\\r\\n' +\n", "sse", "sse.call.raw_header"),
+    # the runtime's WebSocket as an option's default, built later (Phoenix's client)
+    ("assets/js/phoenix/socket.js", "    this.transport = opts.transport || global.WebSocket || LongPoll\n",
+     "websockets", "websockets.call.runtime_default"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
