@@ -1389,11 +1389,13 @@ REAL_USAGE = [
     ("assets/js/phoenix/socket.js", "    this.transport = opts.transport || global.WebSocket || LongPoll\n",
      "websockets", "websockets.call.runtime_default"),
     # Flask-Mailman's mail (Flask-Praetorian's registration emails), firebase_admin's Firestore
-    # module and hapi's JWT plugin
+    # module, hapi's JWT plugin, and a LokiJS database kept in a file (connect-loki's sessions)
     ("flask_praetorian/base.py", "from flask_mailman import EmailMessage\n", "smtp", "smtp.import.python"),
     ("flask_firebase_admin/flask_firebase_admin.py", "from firebase_admin import firestore  # noqa: F401\n",
      "firestore", "firestore.import.python"),
     ("lib/auth.js", "const Jwt = require('@hapi/jwt');\n", "jwt", "jwt.import.javascript"),
+    ("lib/connect-loki.js", "    this.client = new Loki(this.storePath, {\n      autosave: self.autosave,\n",
+     "local-files", "local-files.call.lokijs"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
