@@ -197,6 +197,10 @@ _DRIVER_CHECK = (
     # and on a string, alone or first in a list: delayed_job_active_record's
     # `case connection.adapter_name` / `when "PostgreSQL", "PostGIS"`
     r"|\bwhen\s+(?:['\"][\w ]*['\"]\s*,\s*)*['\"](?:NAMES)['\"]"
+    # a list of names a dialect or client is looked up in: connect-session-knex's
+    # `["postgresql"].indexOf(knex.client.dialect) > -1`, Sequelize's `["mysql", "mariadb"].includes(dialect)`
+    r"|\[(?:\s*['\"][\w ]*['\"]\s*,)*\s*['\"](?:NAMES)['\"]\s*(?:,\s*['\"][\w ]*['\"]\s*)*\]\s*"
+    r"\.(?:indexOf|includes)\(\s*[\w$.]*?(?:dialect|driver|client|adapter|db_?type|engine)\w*\s*\)"
     # a default dialect or driver name: rasa's `dialect: Text = "sqlite"`, sopel's
     # `drivername = config.core.db_driver or 'mysql'`
     r"|\b(?:dialect|driver_?name)\s*(?::\s*[\w\[\]., ]+?\s*)?=\s*(?:[\w.()]+\s+or\s+)?['\"](?:NAMES)['\"]"

@@ -1396,6 +1396,9 @@ REAL_USAGE = [
     ("lib/auth.js", "const Jwt = require('@hapi/jwt');\n", "jwt", "jwt.import.javascript"),
     ("lib/connect-loki.js", "    this.client = new Loki(this.storePath, {\n      autosave: self.autosave,\n",
      "local-files", "local-files.call.lokijs"),
+    # a dialect looked up in a list of names (connect-session-knex, Sequelize)
+    ("src/utils.ts", 'export const isPostgres = (knex: Knex) =>\n  ["postgresql"].indexOf(knex.client.dialect) > -1;\n',
+     "postgres", "postgres.call.driver_check"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1803,6 +1806,10 @@ TRAPS = [
     ("a bundle's feature test for the runtime's WebSocket, and Nodemailer's MIME composer in an API transport",
      {"dist/graphiql.js": "if (typeof window != 'undefined') ff = window.WebSocket || window.MozWebSocket;\n",
       "lib/postmark-transport.js": "const MailComposer = require('nodemailer/lib/mail-composer');\n"}),
+    ("a list of client authentication methods looked up, and an in-memory LokiJS database",
+     {"lib/shared/client_auth.js": "if (['attest_jwt_client_auth', 'attest_jwt_client_auth_dpop']"
+      ".includes(ctx.oidc.client.clientAuthMethod)) {}\n",
+      "src/cache.js": "const db = new Loki();\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
