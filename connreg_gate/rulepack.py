@@ -473,8 +473,9 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         # One regex per provider and language: fewer compiles on the pre-commit path.
         template = IMPORT_TEMPLATES[lang]
         keywords = tuple(sorted({kw for m in modules for kw in _import_keywords(lang, m)}))
-        not_modules = (spec.get("imports_not") or {}).get(lang) or ()
-        regex = _js(list(modules), not_modules) if lang == "javascript" else template(list(modules))
+        # imports_not is JavaScript's only (the schema says so), and only _js takes it
+        not_modules = (spec.get("imports_not") or {}).get(lang)
+        regex = _js(list(modules), not_modules) if not_modules else template(list(modules))
         rules.append(Rule(
             id=f"{pid}.import.{lang}", provider=pid, evidence="import", confidence="strong",
             file_classes=frozenset({lang}), keywords=keywords,
