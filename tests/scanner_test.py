@@ -1804,7 +1804,7 @@ TRAPS = [
     ("CoffeeScript's comments: a line comment and a block comment naming clients",
      {"src/brain.coffee": "# Redis = require 'redis'\n###\nmongodb = require 'mongodb'\n###\nbrain = {}\n"}),
     ("a bundle's feature test for the runtime's WebSocket, and Nodemailer's MIME composer in an API transport",
-     {"dist/graphiql.js": "if (typeof window != 'undefined') ff = window.WebSocket || window.MozWebSocket;\n",
+     {"src/render-graphiql.js": "if (typeof window != 'undefined') ff = window.WebSocket || window.MozWebSocket;\n",
       "lib/postmark-transport.js": "const MailComposer = require('nodemailer/lib/mail-composer');\n"}),
     ("a list of client authentication methods looked up, and an in-memory LokiJS database",
      {"lib/shared/client_auth.js": "if (['attest_jwt_client_auth', 'attest_jwt_client_auth_dpop']"
