@@ -1810,6 +1810,9 @@ TRAPS = [
      {"lib/shared/client_auth.js": "if (['attest_jwt_client_auth', 'attest_jwt_client_auth_dpop']"
       ".includes(ctx.oidc.client.clientAuthMethod)) {}\n",
       "src/cache.js": "const db = new Loki();\n"}),
+    ("a list of streaming content types a tracer watches for",
+     {"src/integrations/fetchStreamPerformance.js":
+      'const STREAMING_CONTENT_TYPES = ["text/event-stream", "application/x-ndjson", "application/stream+json"];\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
