@@ -60,8 +60,8 @@ def _js(modules: list[str], not_modules: Iterable[str] = ()) -> str:
     # CoffeeScript, read with these rules, requires without parentheses (`require 'redis'`).
     # A pack's imports_not names modules of the package that do not connect (Nodemailer's
     # MIME composer, imported by transports that send over an HTTP API).
-    not_ = sorted(set(not_modules))
-    excluded = (r"(?!" + _alternation([re.escape(m) for m in not_]) + r"(?:/index)?(?:\.js)?\1)") if not_ else ""
+    not_ = [re.escape(m) for m in not_modules]
+    excluded = (r"(?!" + _alternation(not_) + r"(?:/index)?(?:\.js)?\1)") if not_ else ""
     return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\brequire\s+|\bimport\s*\(\s*"""
             r"""|\bpackage\s*:\s*"""
             r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
