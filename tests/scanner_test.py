@@ -1399,6 +1399,14 @@ REAL_USAGE = [
     # a dialect looked up in a list of names (connect-session-knex, Sequelize)
     ("src/utils.ts", 'export const isPostgres = (knex: Knex) =>\n  ["postgresql"].indexOf(knex.client.dialect) > -1;\n',
      "postgres", "postgres.call.driver_check"),
+    # node-amqp, RabbitMQ's client before amqplib (winston-amqp's transport); knox, an old S3
+    # client (gulp-s3); LiveReload's server, a WebSocket (gulp-connect's tiny-lr); a build
+    # uploaded to Blob Storage (gulp-deploy-azure-cdn)
+    ("lib/winston-amqp.js", "var util = require('util'),\n    amqp = require('amqp'),\n", "rabbitmq",
+     "rabbitmq.import.javascript"),
+    ("index.js", "var knox = require('knox');\nvar client = knox.createClient(aws);\n", "s3", "s3.import.javascript"),
+    ("index.js", 'tiny_lr = require("tiny-lr");\n', "websockets", "websockets.import.javascript"),
+    ("index.js", "var deployCdn = require('deploy-azure-cdn');\n", "azure-blob", "azure-blob.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
