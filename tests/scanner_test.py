@@ -1407,6 +1407,15 @@ REAL_USAGE = [
     ("index.js", "var knox = require('knox');\nvar client = knox.createClient(aws);\n", "s3", "s3.import.javascript"),
     ("index.js", 'tiny_lr = require("tiny-lr");\n', "websockets", "websockets.import.javascript"),
     ("index.js", "var deployCdn = require('deploy-azure-cdn');\n", "azure-blob", "azure-blob.import.javascript"),
+    # the Firebase Admin SDK's Authentication calls: its namespace's auth(), the modular
+    # getAuth(app), and TypeScript's compiled named import (medusa-plugin-auth's strategy)
+    ("functions/auth.js", "  const decoded = await admin.auth().verifyIdToken(idToken);\n", "firebase-auth",
+     "firebase-auth.call.admin_auth"),
+    ("src/session.ts", "  const cookie = await getAuth(app).createSessionCookie(idToken, { expiresIn });\n",
+     "firebase-auth", "firebase-auth.call.admin_auth"),
+    ("auth-strategies/firebase/store.js",
+     "            const decodedToken = await (0, firebase_admin_1.auth)().verifyIdToken(token);\n", "firebase-auth",
+     "firebase-auth.call.admin_auth"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1821,6 +1830,10 @@ TRAPS = [
     ("a list of streaming content types a tracer watches for",
      {"src/integrations/fetchStreamPerformance.js":
       'const STREAMING_CONTENT_TYPES = ["text/event-stream", "application/x-ndjson", "application/stream+json"];\n'}),
+    ("Google Sign-In's tokens checked by google-auth-library, whose verifyIdToken has no auth() before it, "
+     "and an app's own auth hook",
+     {"src/google.js": "const ticket = await client.verifyIdToken({ idToken, audience: CLIENT_ID });\n"
+                       "const user = await useAuth().getUserByEmail(email);\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
