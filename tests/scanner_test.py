@@ -1834,6 +1834,13 @@ TRAPS = [
      "and an app's own auth hook",
      {"src/google.js": "const ticket = await client.verifyIdToken({ idToken, audience: CLIENT_ID });\n"
                        "const user = await useAuth().getUserByEmail(email);\n"}),
+    ("SAP HANA's catalog queried by its SQLAlchemy dialect: SYS.TABLES is HANA's too",
+     {"sqlalchemy_hana/dialect.py": "import hdbcli.dbapi\n\n"
+                                    "QUERY = 'SELECT 1 FROM SYS.TABLES WHERE SCHEMA_NAME=:schema'\n"}),
+    ("a process sampling its own memory on a timer re-armed with a sampling interval",
+     {"index.js": "  const timer = setTimeout(beginMemoryUsageUpdate, sampleInterval)\n  timer.unref()\n"}),
+    ("Auth0's fork of an XML parser, a dependency of a SAML strategy",
+     {"package.json": '{"name": "passport-wsfed-saml2", "dependencies": {"@auth0/xmldom": "0.1.22"}}\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
