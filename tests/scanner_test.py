@@ -1416,6 +1416,9 @@ REAL_USAGE = [
     ("auth-strategies/firebase/store.js",
      "            const decodedToken = await (0, firebase_admin_1.auth)().verifyIdToken(token);\n", "firebase-auth",
      "firebase-auth.call.admin_auth"),
+    # the AWS SDK v2's module for one service (gatsby-plugin-s3's deployer, an SQS consumer)
+    ("src/bin.ts", 'import S3 from "aws-sdk/clients/s3";\n', "s3", "s3.import.javascript"),
+    ("lib/queue.js", "const SQS = require('aws-sdk/clients/sqs');\n", "sqs", "sqs.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
