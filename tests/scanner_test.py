@@ -1419,6 +1419,11 @@ REAL_USAGE = [
     # the AWS SDK v2's module for one service (gatsby-plugin-s3's deployer, an SQS consumer)
     ("src/bin.ts", 'import S3 from "aws-sdk/clients/s3";\n', "s3", "s3.import.javascript"),
     ("lib/queue.js", "const SQS = require('aws-sdk/clients/sqs');\n", "sqs", "sqs.import.javascript"),
+    # multer's storage engines for Blob Storage and Cloud Storage, and winston's Blob Storage
+    # transport, as an app's dependencies (Flowise's uploads and logs)
+    ("package.json", '{"dependencies": {"multer-azure-blob-storage": "^1.2.0", "multer-cloud-storage": "^4.0.0"}}',
+     "azure-blob", "azure-blob.dependency.npm"),
+    ("package.json", '{"dependencies": {"multer-cloud-storage": "^4.0.0"}}', "gcs", "gcs.dependency.npm"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
