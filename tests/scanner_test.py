@@ -1424,6 +1424,9 @@ REAL_USAGE = [
     ("package.json", '{"dependencies": {"multer-azure-blob-storage": "^1.2.0", "multer-cloud-storage": "^4.0.0"}}',
      "azure-blob", "azure-blob.dependency.npm"),
     ("package.json", '{"dependencies": {"multer-cloud-storage": "^4.0.0"}}', "gcs", "gcs.dependency.npm"),
+    # an OpenID Connect provider run by the app signs ID tokens as JWTs (Ts.ED's OIDC module)
+    ("lib/services/OidcProvider.js", 'const oidc_provider_1 = require("oidc-provider");\n', "jwt",
+     "jwt.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
