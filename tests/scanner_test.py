@@ -1424,6 +1424,12 @@ REAL_USAGE = [
     ("package.json", '{"dependencies": {"multer-azure-blob-storage": "^1.2.0", "multer-cloud-storage": "^4.0.0"}}',
      "azure-blob", "azure-blob.dependency.npm"),
     ("package.json", '{"dependencies": {"multer-cloud-storage": "^4.0.0"}}', "gcs", "gcs.dependency.npm"),
+    # Colyseus's game server on its WebSocket transport, as @colyseus/tools starts it
+    ("src/index.ts", "import { WebSocketTransport } from '@colyseus/ws-transport';\n", "websockets",
+     "websockets.import.javascript"),
+    # Mopidy.js connected from a web client of the music server (MusicBox's gui.js)
+    ("mopidy_musicbox_webclient/static/js/gui.js", "    mopidy = new Mopidy(connectOptions)\n", "websockets",
+     "websockets.call.mopidy_js"),
     # an OpenID Connect provider run by the app signs ID tokens as JWTs (Ts.ED's OIDC module)
     ("lib/services/OidcProvider.js", 'const oidc_provider_1 = require("oidc-provider");\n', "jwt",
      "jwt.import.javascript"),
