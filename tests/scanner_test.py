@@ -1433,6 +1433,9 @@ REAL_USAGE = [
     # an OpenID Connect provider run by the app signs ID tokens as JWTs (Ts.ED's OIDC module)
     ("lib/services/OidcProvider.js", 'const oidc_provider_1 = require("oidc-provider");\n', "jwt",
      "jwt.import.javascript"),
+    # a remote persister polling its URL through the library's own interval helper (TinyBase)
+    ("persisters/persister-remote/index.js", "      startInterval(poll, autoLoadIntervalSeconds),\n", "polling",
+     "polling.call.1"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
