@@ -1436,6 +1436,12 @@ REAL_USAGE = [
     # a remote persister polling its URL through the library's own interval helper (TinyBase)
     ("persisters/persister-remote/index.js", "      startInterval(poll, autoLoadIntervalSeconds),\n", "polling",
      "polling.call.1"),
+    # stores named for the file system shortened to FS: Automerge Repo's Node.js adapter
+    ("src/index.ts", "export class NodeFSStorageAdapter implements StorageAdapterInterface {\n", "local-files",
+     "local-files.call.store_class"),
+    # FoalTS's local disk, a Disk kept in a directory
+    ("lib/local-disk.service.js", "class LocalDisk extends disk_service_1.Disk {\n", "local-files",
+     "local-files.call.local_backend_class"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1864,6 +1870,11 @@ TRAPS = [
     ("error codes and enum members named for a data directory: a number is not a place",
      {"arango/errno.py": "# server database directory is empty\nEMPTY_DATADIR = 1301\n",
       "duplicity/log.py": "    bad_archive_dir = 9\n"}),
+    ("MongoDB's GridFS and a Git LFS directory: not files on local disk",
+     {"lib/gridfs.js": "class GridFsStorage extends EventEmitter {}\n",
+      "lfs.go": "type LFSStorageDir string\n"}),
+    ("Google Compute's LocalDisk, a model class of its Ruby API client",
+     {"compute_alpha/classes.rb": "      class LocalDisk\n        include Google::Apis::Core::Hashable\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
