@@ -1442,6 +1442,8 @@ REAL_USAGE = [
     # FoalTS's local disk, a Disk kept in a directory
     ("lib/local-disk.service.js", "class LocalDisk extends disk_service_1.Disk {\n", "local-files",
      "local-files.call.local_backend_class"),
+    # lomond, a WebSocket client (Determined's CLI streams from its master)
+    ("determined/common/detlomond.py", "import lomond\n", "websockets", "websockets.import.python"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
