@@ -1444,6 +1444,9 @@ REAL_USAGE = [
      "local-files.call.local_backend_class"),
     # lomond, a WebSocket client (Determined's CLI streams from its master)
     ("determined/common/detlomond.py", "import lomond\n", "websockets", "websockets.import.python"),
+    # Redis-only libraries handed the app's client: RSMQ's worker, Redlock's locks
+    ("worker.js", "var RSMQ = require('rsmq');\n", "redis", "redis.import.javascript"),
+    ("src/lock.ts", "import Redlock from 'redlock';\n", "redis", "redis.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
