@@ -1447,6 +1447,8 @@ REAL_USAGE = [
     # Redis-only libraries handed the app's client: RSMQ's worker, Redlock's locks
     ("worker.js", "var RSMQ = require('rsmq');\n", "redis", "redis.import.javascript"),
     ("src/lock.ts", "import Redlock from 'redlock';\n", "redis", "redis.import.javascript"),
+    # dirty, a JSON-lines file database (Etherpad's default through ueberdb2)
+    ("src/dirty_db.js", 'import { Dirty } from "dirty-ts";\n', "local-files", "local-files.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
