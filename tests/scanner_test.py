@@ -2227,6 +2227,8 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
         # a mock request module beside the client it fakes (Plivo's), and a Cypress hook that is not one
         "src/rest/request-test.js": "resolve({body: {url: 'http://s3.amazonaws.com/recordings/1.mp3'}});\n",
         "packages/datadog-plugin-cypress/src/after-spec.js": "const { Kafka } = require('kafkajs')\n",
+        # helpers a package ships for its tests (MJML's testing_helpers.py)
+        "mjml/testing_helpers.py": "from cassandra.cluster import Cluster\n",
     }, rules)
     by = {c.provider: c for c in result.connections}
     assert by["mysql"].test_only and by["redis"].test_only and by["smtp"].test_only and by["sqlite"].test_only
@@ -2237,6 +2239,7 @@ def test_test_infrastructure_directories_are_test_only(tmp_path, rules):
     assert not by["stripe"].test_only  # a word that merely starts with "test"
     assert not by["braintree"].test_only  # nor "testapproval"
     assert by["s3"].test_only and not by["kafka"].test_only
+    assert by["cassandra"].test_only
 
 
 def test_settings_kept_for_the_test_suite_are_test_only(tmp_path, rules):

@@ -377,7 +377,10 @@ def _is_test_directory(directory: str) -> bool:
 # before the first dot says so.
 _TEST_STEMS = frozenset({"test", "tests", "testing", "unit_test", "unit_tests", "unittests", "unit-tests",
                          "integration_tests", "functional_tests", "ci_settings", "settings_ci", "settings_test",
-                         "test_settings", "testsettings"})
+                         "test_settings", "testsettings",
+                         # helpers a package ships for its own or its users' tests (MJML's
+                         # testing_helpers.py with its fixtures' data directory; Java's TestUtils)
+                         "testing_helpers", "testing_utils", "testutils", "testhelpers"})
 _EXAMPLE_STEMS = frozenset({"example", "examples", "demo"})
 _EXAMPLE_CODE_EXTS = (".js", ".mjs", ".cjs", ".ts", ".py", ".rb", ".go", ".php")
 # Test runners' own configuration: the database and service URLs in them are the suite's.
