@@ -1449,6 +1449,9 @@ REAL_USAGE = [
     ("src/lock.ts", "import Redlock from 'redlock';\n", "redis", "redis.import.javascript"),
     # dirty, a JSON-lines file database (Etherpad's default through ueberdb2)
     ("src/dirty_db.js", 'import { Dirty } from "dirty-ts";\n', "local-files", "local-files.import.javascript"),
+    # received mail delivered to a Maildir (aiosmtpd's Mailbox handler)
+    ("aiosmtpd/handlers.py", "        self.mailbox = mailbox.Maildir(mail_dir)\n", "local-files",
+     "local-files.call.python_mailbox"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
