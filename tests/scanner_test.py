@@ -1452,6 +1452,10 @@ REAL_USAGE = [
     # received mail delivered to a Maildir (aiosmtpd's Mailbox handler)
     ("aiosmtpd/handlers.py", "        self.mailbox = mailbox.Maildir(mail_dir)\n", "local-files",
      "local-files.call.python_mailbox"),
+    # JWTs signed with jws (google-auth-library's service-account assertions) or checked by
+    # Auth0's idtoken-verifier (auth0.js)
+    ("src/auth/jwtclient.js", "const jws = require(\"jws\");\n", "jwt", "jwt.import.javascript"),
+    ("src/authentication/index.js", "import IdTokenVerifier from 'idtoken-verifier';\n", "jwt", "jwt.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
