@@ -1456,6 +1456,8 @@ REAL_USAGE = [
     # Auth0's idtoken-verifier (auth0.js)
     ("src/auth/jwtclient.js", "const jws = require(\"jws\");\n", "jwt", "jwt.import.javascript"),
     ("src/authentication/index.js", "import IdTokenVerifier from 'idtoken-verifier';\n", "jwt", "jwt.import.javascript"),
+    # LMDB's Go bindings (Mender's client keeps its state in an LMDB store)
+    ("store/lmdb_store.go", 'import "github.com/bmatsuo/lmdb-go/lmdb"\n', "local-files", "local-files.import.go"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
