@@ -1895,6 +1895,10 @@ TRAPS = [
       "lfs.go": "type LFSStorageDir string\n"}),
     ("Google Compute's LocalDisk, a model class of its Ruby API client",
      {"compute_alpha/classes.rb": "      class LocalDisk\n        include Google::Apis::Core::Hashable\n"}),
+    ("a service named for a file system: a code generator's file helper and a remote file API",
+     {"lib/cli.js": "    const fileSystem = new services_1.FileSystemService();\n",
+      "mlflow/store/artifact/presigned_url_artifact_repo.py":
+          "FILESYSTEM_METHOD_TO_INFO = extract_api_info_for_service(FilesystemService, _REST_API_PATH_PREFIX)\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
