@@ -1458,6 +1458,11 @@ REAL_USAGE = [
     ("src/authentication/index.js", "import IdTokenVerifier from 'idtoken-verifier';\n", "jwt", "jwt.import.javascript"),
     # LMDB's Go bindings (Mender's client keeps its state in an LMDB store)
     ("store/lmdb_store.go", 'import "github.com/bmatsuo/lmdb-go/lmdb"\n', "local-files", "local-files.import.go"),
+    # boto3's clients made through a module's own helper (Salt's boto3 modules)
+    ("saltext/boto3/modules/boto3_s3.py", '    conn = _get_conn("s3", region=region, key=key, keyid=keyid)\n', "s3",
+     "s3.call.1"),
+    ("saltext/boto3/modules/boto3_sqs.py", "    conn = boto3mod.get_connection('sqs', region=region)\n", "sqs",
+     "sqs.call"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
