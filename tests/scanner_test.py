@@ -1463,6 +1463,11 @@ REAL_USAGE = [
      "s3.call.1"),
     ("saltext/boto3/modules/boto3_sqs.py", "    conn = boto3mod.get_connection('sqs', region=region)\n", "sqs",
      "sqs.call"),
+    # Total.js's file databases, opened by name or placed under its databases folder
+    ("controllers/api.js", "    NOSQL('users').insert(model).callback($.done());\n", "local-files",
+     "local-files.call.totaljs_file_db"),
+    ("index.js", "\t\tdb = framework_nosql.table(name, F.path.databases(name));\n", "local-files",
+     "local-files.call.totaljs_file_db"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
