@@ -1468,6 +1468,20 @@ REAL_USAGE = [
      "local-files.call.totaljs_file_db"),
     ("index.js", "\t\tdb = framework_nosql.table(name, F.path.databases(name));\n", "local-files",
      "local-files.call.totaljs_file_db"),
+    # a phone app's own files: Capacitor's file system, Cordova's File plugin (imported by
+    # the plugins built on it, its folders named in an app) and NativeScript's documents
+    ("src/storage.ts", "import { Filesystem, Directory } from '@capacitor/filesystem';\n", "local-files",
+     "local-files.import.javascript"),
+    ("src/android/FileTransfer.java", "import org.apache.cordova.file.FileUtils;\n", "local-files",
+     "local-files.import.java"),
+    ("www/js/notes.js", "  window.resolveLocalFileSystemURL(cordova.file.dataDirectory, onDir, onError);\n",
+     "local-files", "local-files.call.mobile_app_files"),
+    ("app/notes.ts", "const file = knownFolders.documents().getFile('notes.json');\n", "local-files",
+     "local-files.call.mobile_app_files"),
+    # an Android app's files folder (expo-updates keeps its downloaded updates there)
+    ("android/src/main/java/expo/modules/updates/UpdatesUtils.kt",
+     "    val updatesDirectory = File(context.filesDir, UPDATES_DIRECTORY_NAME)\n", "local-files",
+     "local-files.call.android_app_files"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
