@@ -1482,6 +1482,13 @@ REAL_USAGE = [
     ("android/src/main/java/expo/modules/updates/UpdatesUtils.kt",
      "    val updatesDirectory = File(context.filesDir, UPDATES_DIRECTORY_NAME)\n", "local-files",
      "local-files.call.android_app_files"),
+    # the Maps SDK for Android, imported or declared in a Gradle script beside build.gradle
+    # (NativeScript's include.gradle)
+    ("android/src/main/java/com/acme/maps/MapActivity.java", "import com.google.android.gms.maps.GoogleMap;\n",
+     "google-maps", "google-maps.import.java"),
+    ("platforms/android/include.gradle",
+     "dependencies {\n    implementation 'com.google.android.gms:play-services-maps:18.2.0'\n}\n", "google-maps",
+     "google-maps.dependency.maven"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1923,6 +1930,11 @@ TRAPS = [
      {"lib/cli.js": "    const fileSystem = new services_1.FileSystemService();\n",
       "mlflow/store/artifact/presigned_url_artifact_repo.py":
           "FILESYSTEM_METHOD_TO_INFO = extract_api_info_for_service(FilesystemService, _REST_API_PATH_PREFIX)\n"}),
+    ("the cache and temp folders of a phone app, and its Gradle settings",
+     {"www/js/cache.js": "  var dir = cordova.file.cacheDirectory;\n",
+      "app/tmp.ts": "const tmp = knownFolders.temp().path;\n",
+      "android/src/main/java/Cache.kt": "    val f = File(context.cacheDir, name)\n",
+      "settings.gradle": "include ':app'\nrootProject.name = 'demo'\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",

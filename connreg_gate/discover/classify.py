@@ -264,7 +264,7 @@ def file_class(path: str) -> str | None:
     """The class of file rules are written for, or None when no rule reads it."""
     name = path.rpartition("/")[2]
     if name in MANIFESTS or is_requirements_file(path) \
-            or name.endswith(".csproj") or name.endswith(".gemspec") or name == "Directory.Packages.props":
+            or name.endswith((".csproj", ".gemspec", ".gradle")) or name == "Directory.Packages.props":
         return "manifest"
     lower = name.lower()
     if lower.startswith(".env") or lower.endswith(".env"):

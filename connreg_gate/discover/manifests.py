@@ -354,6 +354,10 @@ def parser_for(path: str) -> Callable[[str, str], Iterator[Dependency]] | None:
         return gemspec
     if name.endswith(".csproj"):
         return csproj
+    # a Gradle script a build applies beside build.gradle: NativeScript's include.gradle,
+    # Cordova's build-extras.gradle, a plugin's own dependencies file
+    if name.endswith(".gradle"):
+        return gradle
     return None
 
 
