@@ -222,6 +222,10 @@ _DRIVER_CLASS = (
     # not an exception named after an error condition: Psycopg's SQLSTATE classes
     # (`class SqlserverRejectedEstablishmentOfSqlconnection(OperationalError,`)
     r"(?!\s*\(\s*[\w.]*(?:Error|Exception)\s*[,)])"
+    # nor an empty class standing in for one, read on into the next line: the TypeORM
+    # driver for NativeScript's SQLite declares `export class MongoDriver {` and `}` for
+    # each driver it replaces, so a bundler can alias them away
+    r"(?!\s*\{\s*\})"
     # or a cache kept in one, named for it alone: Tweepy's `class RedisCache(Cache)` and
     # MemCacheCache, requests-cache's SQLiteCache (not a kind of cache a bundled library
     # offers, as Commons JCS's MySQLDiskCache in JOSM's tree)
@@ -231,7 +235,7 @@ _DRIVER_CLASS = (
     r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|$))"
     # but not a TypedDict, which only describes a dict's keys: E2B's catalog of MCP servers
     # types each one's settings (`class Redis(TypedDict, closed=True):`, `class Okta(...)`)
-    r"(?!\s*\(\s*(?:typing\.)?TypedDict\b)"
+    r"(?!\s*\(\s*(?:typing\.)?TypedDict\b)(?!\s*\{\s*\})"
 )
 # The role first and the database last: rate-limiter-flexible's `class RateLimiterDynamo`,
 # Keyv's `class KeyvRedis`.
@@ -500,11 +504,12 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         ))
 
     def template_call(name: str, pattern: str, keywords: Iterable[str], flags: int = 0, confidence: str = "medium",
-                      kind: str = "call", file_classes: frozenset[str] = ALL_SOURCE) -> None:
+                      kind: str = "call", file_classes: frozenset[str] = ALL_SOURCE, lines_after: int = 0) -> None:
         """A call rule a provider field expands into (model_prefixes, driver_names, ...)."""
         rules.append(Rule(
             id=f"{pid}.{kind}.{name}", provider=pid, evidence="call", confidence=confidence, file_classes=file_classes,
             keywords=tuple(sorted(set(keywords))), pattern=_compile(pattern, where, flags, eager=eager), pack=pack,
+            lines_after=lines_after,
         ))
 
     prefixes = spec.get("model_prefixes") or []
@@ -557,7 +562,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         template_call("go_package", r"^package\s+(?:" + alt + r")\s*(?://[^\n]*)?$",
                       ["package " + d for d in drivers], file_classes=frozenset({"go"}))
         template_call("driver_class", _DRIVER_CLASS.replace("NAMES", alt),
-                      [k + " " + d for k in ("class", "type") for d in drivers], re.IGNORECASE)
+                      [k + " " + d for k in ("class", "type") for d in drivers], re.IGNORECASE, lines_after=1)
         template_call("pear_driver_class", _PEAR_DRIVER_CLASS.replace("NAMES", alt),
                       [p + d for d in drivers for p in ("_", "\\", "instanceof ")],
                       re.IGNORECASE, file_classes=frozenset({"php"}))

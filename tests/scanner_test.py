@@ -1930,6 +1930,9 @@ TRAPS = [
      {"lib/cli.js": "    const fileSystem = new services_1.FileSystemService();\n",
       "mlflow/store/artifact/presigned_url_artifact_repo.py":
           "FILESYSTEM_METHOD_TO_INFO = extract_api_info_for_service(FilesystemService, _REST_API_PATH_PREFIX)\n"}),
+    ("empty classes standing in for TypeORM's other drivers, so a bundler can alias them away",
+     {"typeorm/NativescriptDriver.js": "export class MongoDriver {\n}\nexport class PostgresDriver {\n}\n"
+                                       "export class MysqlDriver {}\n"}),
     ("the cache and temp folders of a phone app, and its Gradle settings",
      {"www/js/cache.js": "  var dir = cordova.file.cacheDirectory;\n",
       "app/tmp.ts": "const tmp = knownFolders.temp().path;\n",
