@@ -1933,6 +1933,9 @@ TRAPS = [
     ("empty classes standing in for TypeORM's other drivers, so a bundler can alias them away",
      {"typeorm/NativescriptDriver.js": "export class MongoDriver {\n}\nexport class PostgresDriver {\n}\n"
                                        "export class MysqlDriver {}\n"}),
+    ("a test fixture clearing Django's test outbox (pytest-django)",
+     {"pytest_django/plugin.py": "def _dj_autoclear_mailbox() -> None:\n    from django.core import mail\n\n"
+                                 "    if hasattr(mail, 'outbox'):\n        mail.outbox.clear()\n"}),
     ("the cache and temp folders of a phone app, and its Gradle settings",
      {"www/js/cache.js": "  var dir = cordova.file.cacheDirectory;\n",
       "app/tmp.ts": "const tmp = knownFolders.temp().path;\n",
