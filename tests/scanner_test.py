@@ -2205,6 +2205,19 @@ def test_traps_are_not_usage(tmp_path, rules, name, files):
     assert providers(result, include_test=True) == []
 
 
+def test_auth0s_jwt_libraries_for_java_are_jwts_not_auth0(tmp_path, rules):
+    # Auth0 publishes JWT libraries under its name: a social-login plugin decoding Apple's
+    # ID token with JWTDecode.Android uses JWTs, not Auth0; its Android SDK still is Auth0
+    result = run(tmp_path, {"android/src/main/java/ee/forgr/social/AppleProvider.java":
+                            "import com.auth0.android.jwt.JWT;\nimport com.auth0.jwt.JWTVerifier;\n",
+                            "android/build.gradle": "dependencies {\n    implementation 'com.auth0.android:jwtdecode:2.0.2'\n}\n"},
+                 rules)
+    assert providers(result) == ["jwt"]
+    result = run(tmp_path / "sdk", {"android/src/main/java/com/auth0/react/A0Auth0Module.kt":
+                            "import com.auth0.android.authentication.AuthenticationAPIClient\n"}, rules)
+    assert providers(result) == ["auth0"]
+
+
 def test_auth0s_fork_of_an_s3_client_is_s3_not_auth0(tmp_path, rules):
     # serverless-s3-sync requires @auth0/s3, node-s3-client as Auth0 maintains it: uploads to
     # S3, not a sign-in through Auth0; Auth0's own SDKs in its scope still are Auth0
