@@ -1489,6 +1489,9 @@ REAL_USAGE = [
     ("platforms/android/include.gradle",
      "dependencies {\n    implementation 'com.google.android.gms:play-services-maps:18.2.0'\n}\n", "google-maps",
      "google-maps.dependency.maven"),
+    # Twilio's Voice SDK for Android (its React Native wrapper)
+    ("android/src/main/java/com/twiliovoicereactnative/VoiceModule.java", "import com.twilio.voice.Call;\n",
+     "twilio", "twilio.import.java"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1941,6 +1944,9 @@ TRAPS = [
       "app/tmp.ts": "const tmp = knownFolders.temp().path;\n",
       "android/src/main/java/Cache.kt": "    val f = File(context.cacheDir, name)\n",
       "settings.gradle": "include ':app'\nrootProject.name = 'demo'\n"}),
+    ("Twilio's open-source audio device switcher for Android, in a video SDK",
+     {"android/src/main/java/com/livekit/reactnative/audio/AudioDeviceKind.java":
+          "import com.twilio.audioswitch.AudioDevice;\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
