@@ -222,7 +222,8 @@ _DRIVER_CLASS = (
     # not an exception named after an error condition: Psycopg's SQLSTATE classes
     # (`class SqlserverRejectedEstablishmentOfSqlconnection(OperationalError,`)
     r"(?!\s*\(\s*[\w.]*(?:Error|Exception)\s*[,)])"
-    # nor an empty class standing in for one, read on into the next line: the TypeORM
+    # nor an empty class standing in for one, read on into the next line (so the line's
+    # end is matched as a line's, `(?m:$)`, below): the TypeORM
     # driver for NativeScript's SQLite declares `export class MongoDriver {` and `}` for
     # each driver it replaces, so a bundler can alias them away
     r"(?!\s*\{\s*\})"
@@ -232,7 +233,7 @@ _DRIVER_CLASS = (
     r"|\b(?:class|type)\s+(?:NAMES)Cache\b"
     # or named for it alone, as a per-database layer is: HOMER's `namespace Database\Layer;
     # class sqlite {`
-    r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|$))"
+    r"|\bclass\s+(?:NAMES)(?=\s*(?:\bextends\b|\bimplements\b|\(|\{|:|(?m:$)))"
     # but not a TypedDict, which only describes a dict's keys: E2B's catalog of MCP servers
     # types each one's settings (`class Redis(TypedDict, closed=True):`, `class Okta(...)`)
     r"(?!\s*\(\s*(?:typing\.)?TypedDict\b)(?!\s*\{\s*\})"

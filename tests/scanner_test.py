@@ -1492,6 +1492,10 @@ REAL_USAGE = [
     # Twilio's Voice SDK for Android (its React Native wrapper)
     ("android/src/main/java/com/twiliovoicereactnative/VoiceModule.java", "import com.twilio.voice.Call;\n",
      "twilio", "twilio.import.java"),
+    # a class named for the database alone, its line ending there, with its body below
+    # (Sentry's Ruby SDK's Redis span recorder)
+    ("lib/sentry/redis.rb", 'module Sentry\n  class Redis\n    OP_NAME = "db.redis.command"\n', "redis",
+     "redis.call.driver_class"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
