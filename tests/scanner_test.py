@@ -1951,6 +1951,9 @@ TRAPS = [
     ("Twilio's open-source audio device switcher for Android, in a video SDK",
      {"android/src/main/java/com/livekit/reactnative/audio/AudioDeviceKind.java":
           "import com.twilio.audioswitch.AudioDevice;\n"}),
+    ("a pre-populated database asset looked up through a variable named for the files folder",
+     {"src/main/java/io/liteglue/SQLitePlugin.java": "    File filesDir = this.getContext().getFilesDir();\n"
+                                                    "    File assetFile = new File(filesDir, assetFilePath);\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
