@@ -222,10 +222,10 @@ _DRIVER_CLASS = (
     # not an exception named after an error condition: Psycopg's SQLSTATE classes
     # (`class SqlserverRejectedEstablishmentOfSqlconnection(OperationalError,`)
     r"(?!\s*\(\s*[\w.]*(?:Error|Exception)\s*[,)])"
-    # nor an empty class standing in for one, read on into the next line (so the line's
-    # end is matched as a line's, `(?m:$)`, below): the TypeORM
-    # driver for NativeScript's SQLite declares `export class MongoDriver {` and `}` for
-    # each driver it replaces, so a bundler can alias them away
+    # nor an empty class standing in for one: the TypeORM driver for NativeScript's SQLite
+    # declares `export class MongoDriver {` and `}` for each driver it replaces, so a bundler
+    # can alias them away (the rule reads on into the next line for the closing brace, so
+    # a line's end below is matched as `(?m:$)`)
     r"(?!\s*\{\s*\})"
     # or a cache kept in one, named for it alone: Tweepy's `class RedisCache(Cache)` and
     # MemCacheCache, requests-cache's SQLiteCache (not a kind of cache a bundled library
