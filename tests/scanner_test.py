@@ -1496,6 +1496,9 @@ REAL_USAGE = [
     # (Sentry's Ruby SDK's Redis span recorder)
     ("lib/sentry/redis.rb", 'module Sentry\n  class Redis\n    OP_NAME = "db.redis.command"\n', "redis",
      "redis.call.driver_class"),
+    # jwks-rsa's key sets, which verify JWTs (a Java API checking bearer tokens)
+    ("src/main/java/com/acme/auth/TokenVerifier.java", "import com.auth0.jwk.JwkProvider;\n", "jwt",
+     "jwt.import.java"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
