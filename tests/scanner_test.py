@@ -1463,6 +1463,8 @@ REAL_USAGE = [
      "s3.call.1"),
     ("saltext/boto3/modules/boto3_sqs.py", "    conn = boto3mod.get_connection('sqs', region=region)\n", "sqs",
      "sqs.call"),
+    ("salt/modules/boto3_ses.py", '    conn = _get_conn("ses", region=region, key=key, keyid=keyid)\n', "ses",
+     "ses.call.1"),
     # Total.js's file databases, opened by name or placed under its databases folder
     ("controllers/api.js", "    NOSQL('users').insert(model).callback($.done());\n", "local-files",
      "local-files.call.totaljs_file_db"),
