@@ -79,9 +79,8 @@ LANGUAGE_BY_EXT = {
 MANIFESTS = {
     "requirements.txt": "requirements", "pyproject.toml": "pyproject", "Pipfile": "pipfile",
     "setup.cfg": "setupcfg", "package.json": "package.json", "go.mod": "go.mod", "Gemfile": "gemfile",
-    "composer.json": "composer.json", "pom.xml": "pom.xml", "build.gradle": "gradle",
-    "build.gradle.kts": "gradle",
-}
+    "composer.json": "composer.json", "pom.xml": "pom.xml", "build.gradle.kts": "gradle",
+}  # and every *.gradle script (build.gradle, include.gradle, ...): see file_class
 CONFIG_EXTS = frozenset({".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".hcl",
                          ".prisma"})
 # Folders of translations: their JSON, YAML and properties files are prose.

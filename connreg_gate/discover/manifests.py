@@ -340,7 +340,7 @@ def csproj(path: str, text: str) -> Iterator[Dependency]:
 PARSERS: dict[str, Callable[[str, str], Iterator[Dependency]]] = {
     "pyproject.toml": pyproject, "Pipfile": pipfile, "setup.cfg": setupcfg, "package.json": package_json,
     "composer.json": composer_json, "go.mod": go_mod, "Gemfile": gemfile, "pom.xml": pom_xml,
-    "build.gradle": gradle, "build.gradle.kts": gradle, "Directory.Packages.props": csproj,
+    "build.gradle.kts": gradle, "Directory.Packages.props": csproj,
 }
 
 
@@ -354,8 +354,8 @@ def parser_for(path: str) -> Callable[[str, str], Iterator[Dependency]] | None:
         return gemspec
     if name.endswith(".csproj"):
         return csproj
-    # a Gradle script a build applies beside build.gradle: NativeScript's include.gradle,
-    # Cordova's build-extras.gradle, a plugin's own dependencies file
+    # build.gradle, and a Gradle script a build applies beside it: NativeScript's
+    # include.gradle, Cordova's build-extras.gradle, a plugin's own dependencies file
     if name.endswith(".gradle"):
         return gradle
     return None
