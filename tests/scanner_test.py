@@ -1959,6 +1959,9 @@ TRAPS = [
     ("a pre-populated database asset looked up through a variable named for the files folder",
      {"src/main/java/io/liteglue/SQLitePlugin.java": "    File filesDir = this.getContext().getFilesDir();\n"
                                                     "    File assetFile = new File(filesDir, assetFilePath);\n"}),
+    ("every AWS endpoint prefix in a generic client's table, Cognito's among them",
+     {"src/lib/services.js": "let services = [ 'codestar-notifications', 'cognito-identity', 'cognito-identity-fips', "
+      "'cognito-idp', 'cognito-idp-fips', 'comprehend' ]\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
