@@ -60,13 +60,16 @@ def _js(modules: list[str], not_modules: Iterable[str] = ()) -> str:
     # CoffeeScript, read with these rules, requires without parentheses (`require 'redis'`).
     # A pack's imports_not names modules of the package that do not connect (Nodemailer's
     # MIME composer, imported by transports that send over an HTTP API).
+    # A module given by its path inside a package may be named with its file's extension,
+    # as Middy requires the AWS SDK v2's S3 client: require('aws-sdk/clients/s3.js').
     not_ = [re.escape(m) for m in not_modules]
     excluded = (r"(?!" + _alternation(not_) + r"(?:/index)?(?:\.js)?\1)") if not_ else ""
     return (r"""(?:^(?!\s*(?:import|export)\s+type\b).*?\bfrom\s*|\brequire\s*\(\s*|\brequire\s+|\bimport\s*\(\s*"""
             r"""|\bpackage\s*:\s*"""
             r"""|^\s*import\s+(?!type\b)|\b_?load\w*?(?:Module|Package|Dependency)\s*\(\s*"""
             r"""|""" + _SAFE_REQUIRE + r"""|\brequire(?:Optional|Lazy|Peer)\s*\(\s*)(['"`])""" + excluded
-            + _alternation([re.escape(m) for m in modules]) + r"""(?:/[^'"`]*)?\1""")
+            + _alternation([re.escape(m) + (r"(?:\.js)?" if "/" in m else "") for m in modules])
+            + r"""(?:/[^'"`]*)?\1""")
 
 
 def _py(modules: list[str]) -> str:

@@ -1501,6 +1501,12 @@ REAL_USAGE = [
     # jwks-rsa's key sets, which verify JWTs (a Java API checking bearer tokens)
     ("src/main/java/com/acme/auth/TokenVerifier.java", "import com.auth0.jwk.JwkProvider;\n", "jwt",
      "jwt.import.java"),
+    # aws-lite's S3 plugin, loaded by Architect's static-asset proxy; the AWS SDK v2's S3
+    # client required by its file's path, extension and all (Middy's S3 Object Lambda)
+    ("src/lib/get-s3.js", "let { s3 } = await awsLite({ region, plugins: [ import('@aws-lite/s3') ] })\n", "s3",
+     "s3.import.javascript"),
+    ("src/s3-object-response.js", "const S3 = require('aws-sdk/clients/s3.js'); // v2\n", "s3",
+     "s3.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
