@@ -1507,6 +1507,9 @@ REAL_USAGE = [
      "s3.import.javascript"),
     ("src/s3-object-response.js", "const S3 = require('aws-sdk/clients/s3.js'); // v2\n", "s3",
      "s3.import.javascript"),
+    # GraphQL subscriptions over a WebSocket: Refine's Hasura live provider re-exports
+    # graphql-ws's client
+    ("src/index.ts", 'export * as graphqlWS from "graphql-ws";\n', "websockets", "websockets.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1968,6 +1971,8 @@ TRAPS = [
     ("every AWS endpoint prefix in a generic client's table, Cognito's among them",
      {"src/lib/services.js": "let services = [ 'codestar-notifications', 'cognito-identity', 'cognito-identity-fips', "
       "'cognito-idp', 'cognito-idp-fips', 'comprehend' ]\n"}),
+    ("a type-only import of graphql-ws's Client, the socket the app makes and hands over",
+     {"src/liveProvider/index.ts": 'import type { Client } from "graphql-ws";\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
