@@ -9,7 +9,7 @@ EXTERNAL_CATEGORIES = (
     "llm", "payments", "email", "analytics", "identity", "media", "monitoring", "maps", "sms",
 )
 CATEGORIES = BACKEND_CATEGORIES + EXTERNAL_CATEGORIES
-EVIDENCE_TYPES = ("import", "call", "dependency", "url", "env_var", "host", "image", "terraform")
+EVIDENCE_TYPES = ("import", "call", "dependency", "url", "env_var", "host", "image", "terraform", "cloudformation")
 
 
 _compiled: dict[tuple[str, int], re.Pattern[str]] = {}

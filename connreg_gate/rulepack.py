@@ -470,12 +470,40 @@ def _own_domains(pid: str, hosts: list[str]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def _aws_cdk_modules(services: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The modules and packages through which the AWS CDK provisions a service, from the
+    service's CDK name (``aws-s3``): v2's aws-cdk-lib/aws-s3 and v1's @aws-cdk/aws-s3 in
+    TypeScript, aws_cdk.aws_s3 in Python, software.amazon.awscdk.services.s3 in Java and
+    awscdk/v2/awss3 in Go. An app that declares a bucket, table, queue or topic in its CDK
+    stack uses it, as a Terraform resource does."""
+    imports: dict[str, list[str]] = {"javascript": [], "python": [], "java": [], "go": []}
+    packages: dict[str, list[str]] = {"npm": [], "pypi": [], "maven": []}
+    for svc in services:
+        flat = svc.replace("-", "")  # aws-s3 -> awss3
+        imports["javascript"] += ["aws-cdk-lib/" + svc, "@aws-cdk/" + svc]
+        imports["python"].append("aws_cdk." + svc.replace("-", "_"))
+        imports["java"].append("software.amazon.awscdk.services." + flat[3:])
+        imports["go"] += ["github.com/aws/aws-cdk-go/awscdk/v2/" + flat, "github.com/aws/aws-cdk-go/awscdk/" + flat]
+        packages["npm"].append("@aws-cdk/" + svc)
+        packages["pypi"].append("aws-cdk." + svc)
+        packages["maven"].append("software.amazon.awscdk:" + flat[3:])
+    return imports, packages
+
+
 def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -> tuple[Provider, list[Rule]]:
     pid = spec["provider"]
     if not PROVIDER_ID.match(pid):
         raise RulePackError(f"{where}: provider id {pid!r} must be lowercase letters, digits and dashes")
     rules: list[Rule] = []
-    for lang, modules in sorted((spec.get("imports") or {}).items()):
+    cdk = spec.get("aws_cdk") or []
+    cdk_imports, cdk_packages = _aws_cdk_modules(cdk)
+    all_imports = {lang: list(mods) for lang, mods in (spec.get("imports") or {}).items()}
+    all_packages = {eco: list(names) for eco, names in (spec.get("packages") or {}).items()}
+    for lang, mods in cdk_imports.items():
+        all_imports[lang] = all_imports.get(lang, []) + mods
+    for eco, names in cdk_packages.items():
+        all_packages[eco] = all_packages.get(eco, []) + names
+    for lang, modules in sorted(all_imports.items()):
         if not modules:
             continue
         # One regex per provider and language: fewer compiles on the pre-commit path.
@@ -489,7 +517,27 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             file_classes=frozenset({lang}), keywords=keywords,
             pattern=_compile(regex, where, eager=eager), pack=pack,
         ))
-    for ecosystem, names in sorted((spec.get("packages") or {}).items()):
+    if cdk:
+        # The CDK's Python modules as items of a parenthesised import, one to a line, as
+        # `cdk init` writes them (`from aws_cdk import (` then `    aws_s3 as s3,`), and
+        # its C# namespaces (Amazon.CDK.AWS.S3, Amazon.CDK.AWS.DynamoDB: the service's
+        # name in its own capitals, so matched without regard to case)
+        names = [svc.replace("-", "_") for svc in cdk]
+        rules.append(Rule(
+            id=f"{pid}.import.python_cdk", provider=pid, evidence="import", confidence="strong",
+            file_classes=frozenset({"python"}), keywords=tuple(sorted(names)),
+            pattern=_compile(r"^\s*" + _alternation([re.escape(n) for n in names])
+                             + r"(?:\s+as\s+\w+)?\s*,?\s*\)?\s*(?:#.*)?$", where, eager=eager), pack=pack,
+        ))
+        namespaces = ["amazon.cdk.aws." + svc.replace("-", "")[3:] for svc in cdk]
+        rules.append(Rule(
+            id=f"{pid}.import.csharp_cdk", provider=pid, evidence="import", confidence="strong",
+            file_classes=frozenset({"csharp"}), keywords=tuple(sorted(namespaces)),
+            pattern=_compile(r"^\s*(?:global\s+)?using\s+(?:\w+\s*=\s*)?"
+                             + _alternation([re.escape(n) for n in namespaces]) + r"(?:\.|;|\s)",
+                             where, re.IGNORECASE, eager=eager), pack=pack,
+        ))
+    for ecosystem, names in sorted(all_packages.items()):
         rules.append(Rule(
             id=f"{pid}.dependency.{ecosystem}", provider=pid, evidence="dependency", confidence="strong",
             file_classes=frozenset({"manifest"}), keywords=(), pattern=None, ecosystem=ecosystem,
@@ -776,6 +824,19 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             id=f"{pid}.terraform", provider=pid, evidence="terraform", confidence="medium",
             file_classes=frozenset({"terraform"}), keywords=tuple(sorted({t.lower() for t in tf})),
             pattern=_compile(r"""^\s*(?:resource|data)\s+"(?:""" + "|".join(re.escape(t) for t in tf) + r""")["\w]""", where, eager=eager),
+            pack=pack,
+        ))
+    cfn = spec.get("cloudformation") or []
+    if cfn:
+        # A resource of the type in a CloudFormation or SAM template (`Type: AWS::S3::Bucket`,
+        # `"Type": "AWS::DynamoDB::Table"`) or in code that writes one (an Architect plugin's
+        # `Type: 'AWS::S3::Bucket'`). A catalog of every type (a linter's resource
+        # specification) names them as keys, not as a resource's Type.
+        rules.append(Rule(
+            id=f"{pid}.cloudformation", provider=pid, evidence="cloudformation", confidence="medium",
+            file_classes=_SETTINGS, keywords=tuple(sorted({t.lower() for t in cfn})),
+            pattern=_compile(r"""\bType['"]?\s*[:=]\s*['"]?(?:""" + _alternation([re.escape(t) for t in cfn])
+                             + r""")(?=['"\s,;})]|$)""", where, eager=eager),
             pack=pack,
         ))
     usage = tuple(

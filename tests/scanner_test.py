@@ -1510,6 +1510,26 @@ REAL_USAGE = [
     # GraphQL subscriptions over a WebSocket: Refine's Hasura live provider re-exports
     # graphql-ws's client
     ("src/index.ts", 'export * as graphqlWS from "graphql-ws";\n', "websockets", "websockets.import.javascript"),
+    # a table, bucket, queue or topic provisioned in an AWS CDK stack, in each CDK language:
+    # TypeScript (v2's aws-cdk-lib, v1's per-service packages), Python (one import to a line,
+    # as `cdk init` writes them, or on one line), Go, Java and C#
+    ("infra/lib/data-stack.ts", "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\n", "dynamodb",
+     "dynamodb.import.javascript"),
+    ("infra/package.json", '{"dependencies": {"@aws-cdk/aws-sqs": "1.204.0"}}', "sqs", "sqs.dependency.npm"),
+    ("infra/stacks/storage_stack.py", "from aws_cdk import (\n    Stack,\n    aws_s3 as s3,\n)\n", "s3",
+     "s3.import.python_cdk"),
+    ("infra/stacks/queue_stack.py", "from aws_cdk import Duration, aws_sqs as sqs\n", "sqs", "sqs.import.python"),
+    ("infra/stack.go", 'package infra\n\nimport (\n\t"github.com/aws/aws-cdk-go/awscdk/v2/awssns"\n)\n', "sns",
+     "sns.import.go"),
+    ("infra/src/main/java/com/acme/AuthStack.java", "import software.amazon.awscdk.services.cognito.UserPool;\n",
+     "cognito", "cognito.import.java"),
+    ("infra/src/Infra/DataStack.cs", "using Amazon.CDK.AWS.DynamoDB;\n", "dynamodb", "dynamodb.import.csharp_cdk"),
+    # a resource of the type in a CloudFormation or SAM template, or in code that writes one
+    # (an Architect plugin adding buckets to the app's template)
+    ("template.yaml", "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n", "s3", "s3.cloudformation"),
+    ("cfn/tables.json", '{"Resources": {"Sessions": {"Type": "AWS::Serverless::SimpleTable"}}}', "dynamodb",
+     "dynamodb.cloudformation"),
+    ("src/index.js", "      cfn.Resources[Bucket] = {\n        Type: 'AWS::S3::Bucket',\n", "s3", "s3.cloudformation"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -1973,6 +1993,11 @@ TRAPS = [
       "'cognito-idp', 'cognito-idp-fips', 'comprehend' ]\n"}),
     ("a type-only import of graphql-ws's Client, the socket the app makes and hands over",
      {"src/liveProvider/index.ts": 'import type { Client } from "graphql-ws";\n'}),
+    ("a CloudFormation linter's specification of every resource type, keyed by type",
+     {"data/spec.json": '{"ResourceTypes": {"AWS::S3::Bucket": {"Properties": {}}, "AWS::SQS::Queue": {}}}'}),
+    ("a resource type in a template's comment",
+     {"template.yaml": "Resources:\n  # Type: AWS::DynamoDB::Table (moved to the data stack)\n  Fn:\n"
+                       "    Type: AWS::Serverless::Function\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
