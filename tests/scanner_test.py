@@ -1998,6 +1998,9 @@ TRAPS = [
     ("a resource type in a template's comment",
      {"template.yaml": "Resources:\n  # Type: AWS::DynamoDB::Table (moved to the data stack)\n  Fn:\n"
                        "    Type: AWS::Serverless::Function\n"}),
+    ("CouchDB's search indexes under a design document",
+     {"src/db/lucene.js": "const fullPath = `${url}/${dbName}/_design/database/_search/${index}`;\n",
+      "lib/nano.js": "path: '_partition/' + partition + '/_design/' + ddoc + '/_search/' + searchName,\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
