@@ -1530,6 +1530,9 @@ REAL_USAGE = [
     ("cfn/tables.json", '{"Resources": {"Sessions": {"Type": "AWS::Serverless::SimpleTable"}}}', "dynamodb",
      "dynamodb.cloudformation"),
     ("src/index.js", "      cfn.Resources[Bucket] = {\n        Type: 'AWS::S3::Bucket',\n", "s3", "s3.cloudformation"),
+    # MCP's WebSocket transport, imported by its file's path (Inngest's AgentKit)
+    ("src/mcp.js", 'import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/websocket.js";\n',
+     "websockets", "websockets.import.javascript"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
