@@ -472,21 +472,24 @@ def _own_domains(pid: str, hosts: list[str]) -> tuple[str, ...]:
 
 def _aws_cdk_modules(services: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """The modules and packages through which the AWS CDK provisions a service, from the
-    service's CDK name (``aws-s3``): v2's aws-cdk-lib/aws-s3 and v1's @aws-cdk/aws-s3 in
-    TypeScript, aws_cdk.aws_s3 in Python, software.amazon.awscdk.services.s3 in Java and
-    awscdk/v2/awss3 in Go. An app that declares a bucket, table, queue or topic in its CDK
-    stack uses it, as a Terraform resource does."""
+    service's CDK name (``aws-s3``, ``aws-sns-subscriptions``): v2's aws-cdk-lib/aws-s3 and
+    v1's @aws-cdk/aws-s3 in TypeScript, aws_cdk.aws_s3 in Python,
+    software.amazon.awscdk.services.sns.subscriptions in Java (v1's Maven artifact
+    software.amazon.awscdk:sns-subscriptions) and awscdk/v2/awssnssubscriptions in Go; C#'s
+    namespaces are matched by _expand_provider. An app that declares a bucket, table, queue
+    or topic in its CDK stack uses it, as a Terraform resource does."""
     imports: dict[str, list[str]] = {"javascript": [], "python": [], "java": [], "go": []}
     packages: dict[str, list[str]] = {"npm": [], "pypi": [], "maven": []}
     for svc in services:
-        flat = svc.replace("-", "")  # aws-s3 -> awss3
+        name = svc.removeprefix("aws-")  # sns-subscriptions
         imports["javascript"] += ["aws-cdk-lib/" + svc, "@aws-cdk/" + svc]
         imports["python"].append("aws_cdk." + svc.replace("-", "_"))
-        imports["java"].append("software.amazon.awscdk.services." + flat[3:])
+        imports["java"].append("software.amazon.awscdk.services." + name.replace("-", "."))
+        flat = "aws" + name.replace("-", "")  # awssnssubscriptions
         imports["go"] += ["github.com/aws/aws-cdk-go/awscdk/v2/" + flat, "github.com/aws/aws-cdk-go/awscdk/" + flat]
         packages["npm"].append("@aws-cdk/" + svc)
         packages["pypi"].append("aws-cdk." + svc)
-        packages["maven"].append("software.amazon.awscdk:" + flat[3:])
+        packages["maven"].append("software.amazon.awscdk:" + name)
     return imports, packages
 
 
@@ -529,7 +532,7 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
             pattern=_compile(r"^\s*" + _alternation([re.escape(n) for n in names])
                              + r"(?:\s+as\s+\w+)?\s*,?\s*\)?\s*(?:#.*)?$", where, eager=eager), pack=pack,
         ))
-        namespaces = ["amazon.cdk.aws." + svc.replace("-", "")[3:] for svc in cdk]
+        namespaces = ["amazon.cdk.aws." + svc.removeprefix("aws-").replace("-", ".") for svc in cdk]
         rules.append(Rule(
             id=f"{pid}.import.csharp_cdk", provider=pid, evidence="import", confidence="strong",
             file_classes=frozenset({"csharp"}), keywords=tuple(sorted(namespaces)),

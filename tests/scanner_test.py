@@ -1524,6 +1524,10 @@ REAL_USAGE = [
     ("infra/src/main/java/com/acme/AuthStack.java", "import software.amazon.awscdk.services.cognito.UserPool;\n",
      "cognito", "cognito.import.java"),
     ("infra/src/Infra/DataStack.cs", "using Amazon.CDK.AWS.DynamoDB;\n", "dynamodb", "dynamodb.import.csharp_cdk"),
+    # a CDK v1 Java stack's Maven artifact for a module named in two words
+    ("infra/pom.xml", "<project><dependencies><dependency><groupId>software.amazon.awscdk</groupId>"
+     "<artifactId>sns-subscriptions</artifactId><version>1.204.0</version></dependency></dependencies></project>\n",
+     "sns", "sns.dependency.maven"),
     # a resource of the type in a CloudFormation or SAM template, or in code that writes one
     # (an Architect plugin adding buckets to the app's template)
     ("template.yaml", "Resources:\n  Uploads:\n    Type: AWS::S3::Bucket\n", "s3", "s3.cloudformation"),
