@@ -2008,6 +2008,8 @@ TRAPS = [
     ("CouchDB's search indexes under a design document",
      {"src/db/lucene.js": "const fullPath = `${url}/${dbName}/_design/database/_search/${index}`;\n",
       "lib/nano.js": "path: '_partition/' + partition + '/_design/' + ddoc + '/_search/' + searchName,\n"}),
+    ("a table of every AWS service's emulated port, Cognito's among them",
+     {"localstack_client/config.py": '_service_ports = {\n    "cognito-identity": 4591,\n    "cognito-idp": 4590,\n}\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
