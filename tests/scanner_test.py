@@ -1537,6 +1537,14 @@ REAL_USAGE = [
     # MCP's WebSocket transport, imported by its file's path (Inngest's AgentKit)
     ("src/mcp.js", 'import { WebSocketClientTransport } from "@modelcontextprotocol/sdk/client/websocket.js";\n',
      "websockets", "websockets.import.javascript"),
+    # a WebSocket API in API Gateway declared as infrastructure: the CDK's WebSocketApi, a SAM
+    # template's API with `ProtocolType: WEBSOCKET`, Terraform's `protocol_type = "WEBSOCKET"`
+    ("infra/lib/chat-stack.ts", "const api = new apigwv2.WebSocketApi(this, 'ChatApi', {\n", "websockets",
+     "websockets.call.apigateway_websocket_api"),
+    ("template.yaml", "Resources:\n  ChatApi:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n"
+     "      ProtocolType: WEBSOCKET\n", "websockets", "websockets.call.apigateway_websocket_api"),
+    ("infra/chat.tf", 'resource "aws_apigatewayv2_api" "chat" {\n  protocol_type = "WEBSOCKET"\n}\n', "websockets",
+     "websockets.call.apigateway_websocket_api"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -2010,6 +2018,9 @@ TRAPS = [
       "lib/nano.js": "path: '_partition/' + partition + '/_design/' + ddoc + '/_search/' + searchName,\n"}),
     ("a table of every AWS service's emulated port, Cognito's among them",
      {"localstack_client/config.py": '_service_ports = {\n    "cognito-identity": 4591,\n    "cognito-idp": 4590,\n}\n'}),
+    ("an HTTP API in API Gateway, in a SAM template and in Terraform",
+     {"template.yaml": "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: HTTP\n",
+      "infra/api.tf": 'resource "aws_apigatewayv2_api" "api" {\n  protocol_type = "HTTP"\n}\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
