@@ -535,10 +535,9 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
         namespaces = ["amazon.cdk.aws." + svc.removeprefix("aws-").replace("-", ".") for svc in cdk]
         rules.append(Rule(
             id=f"{pid}.import.csharp_cdk", provider=pid, evidence="import", confidence="strong",
-            file_classes=frozenset({"csharp"}), keywords=tuple(sorted(namespaces)),
-            pattern=_compile(r"^\s*(?:global\s+)?using\s+(?:\w+\s*=\s*)?"
-                             + _alternation([re.escape(n) for n in namespaces]) + r"(?:\.|;|\s)",
-                             where, re.IGNORECASE, eager=eager), pack=pack,
+            file_classes=frozenset({"csharp"}),
+            keywords=tuple(sorted({kw for n in namespaces for kw in _import_keywords("csharp", n)})),
+            pattern=_compile(IMPORT_TEMPLATES["csharp"](namespaces), where, re.IGNORECASE, eager=eager), pack=pack,
         ))
     for ecosystem, names in sorted(all_packages.items()):
         rules.append(Rule(
