@@ -1545,6 +1545,12 @@ REAL_USAGE = [
      "      ProtocolType: WEBSOCKET\n", "websockets", "websockets.call.apigateway_websocket_api"),
     ("infra/chat.tf", 'resource "aws_apigatewayv2_api" "chat" {\n  protocol_type = "WEBSOCKET"\n}\n', "websockets",
      "websockets.call.apigateway_websocket_api"),
+    # requests-cache's response cache on its default back end, SQLite, installed or as a session
+    ("tap_stackexchange/client.py", "from requests_cache import install_cache\n\n"
+     "install_cache(expire_after=3600, filter_fn=lambda r: not has_backoff(r))  # 1 hour\n",
+     "sqlite", "sqlite.call.requests_cache_default"),
+    ("app/github.py", "session = requests_cache.CachedSession(\n    'github',\n    expire_after=timedelta(hours=1),\n)\n",
+     "sqlite", "sqlite.call.requests_cache_default"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
@@ -2021,6 +2027,11 @@ TRAPS = [
     ("an HTTP API in API Gateway, in a SAM template and in Terraform",
      {"template.yaml": "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: HTTP\n",
       "infra/api.tf": 'resource "aws_apigatewayv2_api" "api" {\n  protocol_type = "HTTP"\n}\n'}),
+    ("requests-cache on a back end other than SQLite, by keyword or position, and the function's definition",
+     {"app/cache.py": "requests_cache.install_cache('api', backend='memory')\n"
+                      "session = requests_cache.CachedSession(\n    'api',\n    expire_after=timedelta(days=1),\n"
+                      "    backend='filesystem',\n)\ninstall_cache('api', 'memory')\n",
+      "requests_cache/patcher.py": "def install_cache(*args, **kwargs):\n    pass\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
