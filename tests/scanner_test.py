@@ -1551,6 +1551,9 @@ REAL_USAGE = [
      "sqlite", "sqlite.call.requests_cache_default"),
     ("app/github.py", "session = requests_cache.CachedSession(\n    'github',\n    expire_after=timedelta(hours=1),\n)\n",
      "sqlite", "sqlite.call.requests_cache_default"),
+    # a Singer file target's output folder, from its config: its records are written there
+    ("target_jsonl.py", "    persist_messages(\n        config.get('delimiter', ','),\n"
+     "        config.get('destination_path', ''),\n", "local-files", "local-files.call.singer_destination_path"),
     # a framework's mailer (SMTP), as an extension or module imports it: CKAN's, Tryton's
     ("ckanext/harvest/logic/action/update.py", "import ckan.lib.mailer as mailer\n\nmailer.mail_recipient(**email)\n",
      "smtp", "smtp.call.framework_mailer"),
