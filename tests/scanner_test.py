@@ -2035,6 +2035,10 @@ TRAPS = [
                       "session = requests_cache.CachedSession(\n    'api',\n    expire_after=timedelta(days=1),\n"
                       "    backend='filesystem',\n)\ninstall_cache('api', 'memory')\n",
       "requests_cache/patcher.py": "def install_cache(*args, **kwargs):\n    pass\n"}),
+    ("an SMTP host field defined in a JSON schema and a Mongoose model",
+     {"tap_outreach/schemas/mailboxes.json": '{"properties": {\n    "smtpHost":  {\n      "type": [\n        "null",\n'
+                                             '        "string"\n      ]\n    }\n}}\n',
+      "src/models/mailbox.js": "const Mailbox = new Schema({\n  smtpHost: { type: String, required: true },\n});\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
