@@ -2039,6 +2039,11 @@ TRAPS = [
      {"tap_outreach/schemas/mailboxes.json": '{"properties": {\n    "smtpHost":  {\n      "type": [\n        "null",\n'
                                              '        "string"\n      ]\n    }\n}}\n',
       "src/models/mailbox.js": "const Mailbox = new Schema({\n  smtpHost: { type: String, required: true },\n});\n"}),
+    ("the folder where a database client writes the TLS certificates it was given",
+     {"tap_postgres/connection_parameters.py": 'storage_dir = Path(config.get("ssl_storage_directory", ".secrets"))\n'
+      "options['sslrootcert'] = _filepath_or_certificate(\n    value=config['ssl_certificate_authority'],\n"
+      '    alternative_path=storage_dir / "root.crt",\n)\n'
+      "options['sslkey'] = str(STORAGE_PATH / 'client.key')\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
