@@ -2044,6 +2044,9 @@ TRAPS = [
       "options['sslrootcert'] = _filepath_or_certificate(\n    value=config['ssl_certificate_authority'],\n"
       '    alternative_path=storage_dir / "root.crt",\n)\n'
       "options['sslkey'] = str(STORAGE_PATH / 'client.key')\n"}),
+    ("a table of AWS API operations pairing Cognito's endpoint prefix with an operation",
+     {"strands_tools/use_aws.py": 'MUTATIVE_OPERATIONS = [\n    ("cognito-idp", "initiate_auth"),\n'
+                                  '    ("cognito-idp", "admin_initiate_auth"),\n]\n'}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
