@@ -2047,10 +2047,6 @@ TRAPS = [
     ("a table of AWS API operations pairing Cognito's endpoint prefix with an operation",
      {"strands_tools/use_aws.py": 'MUTATIVE_OPERATIONS = [\n    ("cognito-idp", "initiate_auth"),\n'
                                   '    ("cognito-idp", "admin_initiate_auth"),\n]\n'}),
-    ("a browser's profile folder, as a launch option",
-     {"src/launch.ts": "const LaunchOptions = z.strictObject({\n  userDataDir: z.string().optional(),\n"
-                       "  preserveUserDataDir: z.boolean().optional(),\n});\n"
-                       "const browser = await puppeteer.launch({ userDataDir: './profile' });\n"}),
     ("Twitter-style id generators named snowflake",
      {"package.json": '{"dependencies": {"nodejs-snowflake": "^2.0.1", "@sapphire/snowflake": "^3.5.0"}}'}),
     ("a timer's body closed, then a load that runs once",
