@@ -2043,7 +2043,8 @@ TRAPS = [
      {"tap_postgres/connection_parameters.py": 'storage_dir = Path(config.get("ssl_storage_directory", ".secrets"))\n'
       "options['sslrootcert'] = _filepath_or_certificate(\n    value=config['ssl_certificate_authority'],\n"
       '    alternative_path=storage_dir / "root.crt",\n)\n'
-      "options['sslkey'] = str(STORAGE_PATH / 'client.key')\n"}),
+      "options['sslkey'] = str(STORAGE_PATH / 'client.key')\n"
+      "STORAGE_DIR = os.environ.get('SSL_CERTS_DIR', '/etc/app/certs')\n"}),
     ("a table of AWS API operations pairing Cognito's endpoint prefix with an operation",
      {"strands_tools/use_aws.py": 'MUTATIVE_OPERATIONS = [\n    ("cognito-idp", "initiate_auth"),\n'
                                   '    ("cognito-idp", "admin_initiate_auth"),\n]\n'}),
