@@ -1551,6 +1551,11 @@ REAL_USAGE = [
      "sqlite", "sqlite.call.requests_cache_default"),
     ("app/github.py", "session = requests_cache.CachedSession(\n    'github',\n    expire_after=timedelta(hours=1),\n)\n",
      "sqlite", "sqlite.call.requests_cache_default"),
+    ("app/cache.py", "requests_cache.install_cache('api', backend='sqlite', expire_after=300)\n",
+     "sqlite", "sqlite.call.requests_cache_default"),
+    # Cognito's endpoint prefix with a region as the second argument is still a client, not an
+    # operation table's pair
+    ("app/auth.py", 'idp = boto3.client("cognito-idp", "eu-west-1")\n', "cognito", "cognito.call.signed_request"),
     # a Singer file target's output folder, from its config: its records are written there
     ("target_jsonl.py", "    persist_messages(\n        config.get('delimiter', ','),\n"
      "        config.get('destination_path', ''),\n", "local-files", "local-files.call.singer_destination_path"),
