@@ -470,6 +470,11 @@ def _own_domains(pid: str, hosts: list[str]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def _joined(given: dict[str, list[str]], derived: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A pack's names per language or ecosystem, with the names derived for it appended."""
+    return {key: list(given.get(key) or []) + derived.get(key, []) for key in given.keys() | derived.keys()}
+
+
 def _aws_cdk_modules(services: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """The modules and packages through which the AWS CDK provisions a service, from the
     service's CDK name (``aws-s3``, ``aws-sns-subscriptions``): v2's aws-cdk-lib/aws-s3 and
@@ -500,12 +505,8 @@ def _expand_provider(pack: str, spec: dict[str, Any], where: str, eager: bool) -
     rules: list[Rule] = []
     cdk = spec.get("aws_cdk") or []
     cdk_imports, cdk_packages = _aws_cdk_modules(cdk)
-    all_imports = {lang: list(mods) for lang, mods in (spec.get("imports") or {}).items()}
-    all_packages = {eco: list(names) for eco, names in (spec.get("packages") or {}).items()}
-    for lang, mods in cdk_imports.items():
-        all_imports[lang] = all_imports.get(lang, []) + mods
-    for eco, names in cdk_packages.items():
-        all_packages[eco] = all_packages.get(eco, []) + names
+    all_imports = _joined(spec.get("imports") or {}, cdk_imports)
+    all_packages = _joined(spec.get("packages") or {}, cdk_packages)
     for lang, modules in sorted(all_imports.items()):
         if not modules:
             continue
